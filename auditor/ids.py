@@ -1,0 +1,69 @@
+"""ARM resource ids: parsing and the case-insensitive key used for every join."""
+
+from dataclasses import dataclass
+
+
+class InvalidResourceIdError(ValueError):
+    """A string that is not an ARM resource id."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceId:
+    """The parts of an ARM resource id, in the casing the id was written in."""
+
+    subscription_id: str
+    resource_group_name: str
+    namespace: str
+    types: tuple[str, ...]
+    names: tuple[str, ...]
+
+    @property
+    def type(self) -> str:
+        """The full resource type, e.g. ``Microsoft.MachineLearningServices/workspaces/computes``."""
+        return "/".join((self.namespace, *self.types))
+
+    @property
+    def name(self) -> str:
+        """The last name segment."""
+        return self.names[-1]
+
+
+def resource_key(resource_id: str) -> str:
+    """Return the join key of an id: lowercase, without a trailing slash.
+
+    ARM ids are case-insensitive and every API spells them differently (Cost Management lowercases,
+    workspaces store ``Microsoft.Keyvault``), so every comparison goes through this key.
+    """
+    return resource_id.strip().rstrip("/").lower()
+
+
+def parse_resource_id(resource_id: str) -> ResourceId:
+    """Parse ``/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{type}/{name}]*``.
+
+    Raises:
+        InvalidResourceIdError: the id does not have that shape.
+    """
+    parts = resource_id.strip().strip("/").split("/")
+    if (
+        len(parts) < 8
+        or parts[0].lower() != "subscriptions"
+        or parts[2].lower() != "resourcegroups"
+        or parts[4].lower() != "providers"
+        or len(parts[6:]) % 2
+        or any(not p for p in parts)
+    ):
+        raise InvalidResourceIdError(f"not an ARM resource id: {resource_id!r}")
+    rest = parts[6:]
+    return ResourceId(
+        subscription_id=parts[1],
+        resource_group_name=parts[3],
+        namespace=parts[5],
+        types=tuple(rest[0::2]),
+        names=tuple(rest[1::2]),
+    )
+
+
+def is_under(resource_id: str, parent_id: str) -> bool:
+    """True when ``resource_id`` is ``parent_id`` itself or lies below it (case-insensitive)."""
+    child, parent = resource_key(resource_id), resource_key(parent_id)
+    return child == parent or child.startswith(parent + "/")

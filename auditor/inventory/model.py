@@ -1,0 +1,187 @@
+"""The frozen inventory: what collection found, and what it could not find.
+
+Collectors build it once; rules, reports and alerts only read it. Raw ARM documents are kept
+verbatim (deep-frozen) because the SDK models of several services are older than the properties
+the rules read.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+
+from auditor.ids import resource_key
+from auditor.json_types import EMPTY_OBJECT, JsonObject, JsonValue, get_path, has_path
+
+INVENTORY_SCHEMA_VERSION = "1"
+
+
+class AttachedRole(StrEnum):
+    """The four resources an ML workspace names in its properties."""
+
+    STORAGE_ACCOUNT = "storage_account"
+    KEY_VAULT = "key_vault"
+    CONTAINER_REGISTRY = "container_registry"
+    APPLICATION_INSIGHTS = "application_insights"
+
+    @property
+    def workspace_property(self) -> str:
+        """The workspace property that holds the attached resource's id."""
+        return _WORKSPACE_PROPERTY[self]
+
+
+_WORKSPACE_PROPERTY = {
+    AttachedRole.STORAGE_ACCOUNT: "storageAccount",
+    AttachedRole.KEY_VAULT: "keyVault",
+    AttachedRole.CONTAINER_REGISTRY: "containerRegistry",
+    AttachedRole.APPLICATION_INSIGHTS: "applicationInsights",
+}
+
+
+class LookupState(StrEnum):
+    """Whether an attached resource a workspace names could be read."""
+
+    FOUND = "found"
+    NOT_FOUND = "not_found"  # Azure answered that it does not exist (deleted)
+    UNKNOWN = "unknown"  # it could not be read (denied, throttled, malformed): see the reason
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CollectionError:
+    """A call that failed; rules that needed its data give ``unknown``."""
+
+    scope: str  # the subscription, resource or workspace id the call was about
+    source: str  # e.g. "resource_graph", "arm", "computes"
+    code: str  # Azure's error code, or "Throttled", "MalformedResponse", "NetworkError"
+    message: str
+    status_code: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resource:
+    """One ARM resource document, read-only, with the fields every rule needs lifted out."""
+
+    id: str
+    name: str
+    type: str
+    subscription_id: str
+    resource_group_name: str
+    location: str | None = None
+    kind: str | None = None
+    tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    sku: JsonObject | None = None
+    identity: JsonObject | None = None
+    properties: JsonObject = EMPTY_OBJECT
+    has_properties: bool = True  # False when Azure sent no ``properties`` object at all
+
+    @property
+    def key(self) -> str:
+        """Lowercased id for joins."""
+        return resource_key(self.id)
+
+    def prop(self, *path: str) -> JsonValue:
+        """The value at ``properties.<path>``; ``None`` when absent."""
+        return get_path(self.properties, *path)
+
+    def has_prop(self, *path: str) -> bool:
+        """True when ``properties.<path>`` is present (even if JSON null)."""
+        return has_path(self.properties, *path)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AttachedRef:
+    """An attached resource as a workspace names it, and whether it could be read."""
+
+    role: AttachedRole
+    id: str  # as the workspace wrote it (casing included)
+    state: LookupState
+    reason: str | None = None  # why the state is UNKNOWN or NOT_FOUND
+
+    @property
+    def key(self) -> str:
+        """Lowercased id for joins."""
+        return resource_key(self.id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Workspace:
+    """An ML workspace, its attached-resource references and its computes."""
+
+    resource: Resource
+    attached: Mapping[AttachedRole, AttachedRef | None]  # None: the workspace names none
+    computes: tuple[Resource, ...] | None  # None: the computes could not be listed
+    computes_error: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The workspace id as Azure returned it."""
+        return self.resource.id
+
+    @property
+    def key(self) -> str:
+        """Lowercased id for joins."""
+        return self.resource.key
+
+    @property
+    def name(self) -> str:
+        """The workspace name."""
+        return self.resource.name
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Subscription:
+    """A subscription in the audit's scope."""
+
+    subscription_id: str
+    display_name: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scope:
+    """What the audit covered."""
+
+    subscriptions: tuple[str, ...] = ()
+    management_groups: tuple[str, ...] = ()
+    all_visible: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inventory:
+    """Everything one collection found, frozen."""
+
+    collected_at: datetime
+    cloud: str
+    scope: Scope
+    subscriptions: tuple[Subscription, ...]
+    workspaces: tuple[Workspace, ...]
+    resources: tuple[Resource, ...]  # the attached resources that were read
+    errors: tuple[CollectionError, ...] = ()
+    # Failures a fallback made good (e.g. Resource Graph denied, ARM listing used): nothing missing.
+    notices: tuple[CollectionError, ...] = ()
+    schema_version: str = INVENTORY_SCHEMA_VERSION
+    _by_key: Mapping[str, Resource] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Index resources by their lowercased id."""
+        index = MappingProxyType({r.key: r for r in self.resources})
+        object.__setattr__(self, "_by_key", index)
+
+    def get_resource(self, resource_id: str) -> Resource | None:
+        """The attached resource with this id (any casing), if it was read."""
+        return self._by_key.get(resource_key(resource_id))
+
+    def workspaces_using(self, resource_id: str) -> tuple[Workspace, ...]:
+        """Every workspace that names this resource as one of its attached resources."""
+        key = resource_key(resource_id)
+        return tuple(
+            ws
+            for ws in self.workspaces
+            if any(ref is not None and ref.key == key for ref in ws.attached.values())
+        )
+
+    @property
+    def is_partial(self) -> bool:
+        """True when some data could not be collected."""
+        return bool(self.errors)
