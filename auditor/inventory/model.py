@@ -72,7 +72,7 @@ class Resource:
     tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     sku: JsonObject | None = None
     identity: JsonObject | None = None
-    properties: JsonObject = EMPTY_OBJECT
+    properties: JsonObject = field(default_factory=lambda: EMPTY_OBJECT)
     has_properties: bool = True  # False when Azure sent no ``properties`` object at all
 
     @property

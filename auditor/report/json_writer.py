@@ -1,0 +1,263 @@
+"""``report.json``: the full result of one audit, schema version 1 (see docs and the JSON Schema in
+``auditor/report/schema/report-v1.schema.json``).
+
+Users and scripts depend on this document, so every list has a defined order and every key is
+always present (null rather than absent), which also keeps golden files stable.
+"""
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from auditor.findings import Finding, Severity, Status, Waiver, count_by
+from auditor.ids import resource_key
+from auditor.inventory.model import (
+    AttachedRef,
+    AttachedRole,
+    CollectionError,
+    LookupState,
+    Resource,
+    Scope,
+    Workspace,
+)
+from auditor.json_types import thaw
+from auditor.report.files import atomic_write_text
+from auditor.report.model import AuditResult, Changes, RunInfo
+
+REPORT_SCHEMA_VERSION = "1"
+REPORT_FILE_NAME = "report.json"
+
+# Rules whose verdict on an attached resource says whether it is reachable from any network.
+ATTACHED_EXPOSURE_RULES = frozenset({"AML-NET-010", "AML-NET-012", "AML-NET-013", "AML-NET-014"})
+# Direct exposure of the workspace, and its effective exposure through the bundle.
+WORKSPACE_EXPOSURE_RULES = frozenset({"AML-NET-001", "AML-NET-020"})
+
+_DEFAULT_REASONS = {
+    LookupState.NOT_FOUND: "Azure reports that the resource does not exist",
+    LookupState.UNKNOWN: "the resource could not be read",
+}
+
+
+def build_report(result: AuditResult) -> dict[str, object]:
+    """The report document for ``result``, as plain JSON-ready dicts and lists."""
+    findings = sorted_findings(result.findings)
+    workspaces = sorted(result.inventory.workspaces, key=lambda ws: ws.key)
+    errors = result.inventory.errors
+    return {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "run": _run(result.run),
+        "summary": {
+            "workspaces": len(workspaces),
+            "findings": {
+                "by_status": dict(count_by(findings)),
+                "by_severity": _fails_by_severity(findings),
+            },
+            "cost": {"currency": None, "total": None, "period": {"from": None, "to": None}},
+            "errors": len(errors),
+        },
+        "workspaces": [_workspace(ws, findings) for ws in workspaces],
+        "findings": [finding_to_dict(f) for f in findings],
+        "errors": [_error(e) for e in errors],
+        "changes": _changes(result.changes),
+        "waivers": {"expired": [_waiver(w) for w in result.expired_waivers]},
+    }
+
+
+def write_json_report(result: AuditResult, out_dir: Path) -> Path:
+    """Write ``report.json`` into ``out_dir`` atomically and return its path."""
+    path = out_dir / REPORT_FILE_NAME
+    text = json.dumps(build_report(result), indent=2, ensure_ascii=False, allow_nan=False)
+    atomic_write_text(path, text + "\n")
+    return path
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Most severe first, then by rule, subject and fingerprint, so the order never depends on the
+    order in which rules happened to run."""
+    return sorted(
+        findings,
+        key=lambda f: (f.severity.rank, f.rule_id, resource_key(f.resource_id), f.fingerprint),
+    )
+
+
+def finding_to_dict(finding: Finding) -> dict[str, object]:
+    """One finding as written in ``findings``; the waiver is kept beside a suppressed status."""
+    doc: dict[str, object] = {
+        "rule_id": finding.rule_id,
+        "title": finding.title,
+        "severity": finding.severity.value,
+        "category": finding.category.value,
+        "status": finding.status.value,
+        "workspace_ids": list(finding.workspace_ids),
+        "resource_id": finding.resource_id,
+        "message": finding.message,
+        "evidence": thaw(finding.evidence),
+        "fingerprint": finding.fingerprint,
+        "remediation": finding.remediation,
+    }
+    if finding.status is Status.SUPPRESSED:
+        original = finding.suppressed_status
+        doc["suppressed_status"] = original.value if original is not None else None
+        doc["waiver"] = _waiver(finding.waiver) if finding.waiver is not None else None
+    return doc
+
+
+def format_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z`` and whole seconds; a naive time is taken to be UTC already."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+def _run(run: RunInfo) -> dict[str, object]:
+    return {
+        "id": run.id,
+        "started_at": format_timestamp(run.started_at),
+        "finished_at": format_timestamp(run.finished_at),
+        "status": run.status.value,
+        "tool_version": run.tool_version,
+        "cloud": run.cloud,
+        "scope": _scope(run.scope),
+        "stats": {
+            name: {
+                "requests": stats.requests,
+                "retries": stats.retries,
+                "throttled": stats.throttled,
+                "errors": stats.errors,
+            }
+            for name, stats in sorted(run.stats.items())
+        },
+    }
+
+
+def _scope(scope: Scope) -> dict[str, object]:
+    return {
+        "subscriptions": list(scope.subscriptions),
+        "management_groups": list(scope.management_groups),
+        "all_visible": scope.all_visible,
+    }
+
+
+def _fails_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = dict.fromkeys((s.value for s in Severity), 0)
+    for finding in findings:
+        if finding.status is Status.FAIL:
+            counts[finding.severity.value] += 1
+    return counts
+
+
+def _workspace(ws: Workspace, findings: list[Finding]) -> dict[str, object]:
+    own = [f for f in findings if any(resource_key(i) == ws.key for i in f.workspace_ids)]
+    return {
+        "id": ws.id,
+        "name": ws.name,
+        "subscription_id": ws.resource.subscription_id,
+        "resource_group": ws.resource.resource_group_name,
+        "location": ws.resource.location,
+        "kind": ws.resource.kind,
+        "tags": dict(sorted(ws.resource.tags.items())),
+        "public_network_access": _public_network_access(ws.resource),
+        "exposed": exposure(findings, ws.id, WORKSPACE_EXPOSURE_RULES),
+        "attached": {
+            role.value: _attached(ws.attached.get(role), findings) for role in AttachedRole
+        },
+        "computes": _computes(ws.computes),
+        "computes_error": ws.computes_error,
+        "cost": {"currency": None, "total": None, "by_resource": []},
+        "findings": {"by_status": dict(count_by(own))},
+    }
+
+
+def _public_network_access(resource: Resource) -> str | None:
+    value = resource.prop("publicNetworkAccess")
+    if isinstance(value, str) and value.lower() in {"enabled", "disabled"}:
+        return value.capitalize()
+    return None
+
+
+def _attached(ref: AttachedRef | None, findings: list[Finding]) -> dict[str, object] | None:
+    if ref is None:
+        return None
+    found = {LookupState.FOUND: True, LookupState.NOT_FOUND: False}.get(ref.state)
+    doc: dict[str, object] = {"id": ref.id, "found": found, "status": ref.state.value}
+    if ref.state is not LookupState.FOUND:
+        doc["reason"] = ref.reason or _DEFAULT_REASONS[ref.state]
+    doc["exposed"] = exposure(findings, ref.id, ATTACHED_EXPOSURE_RULES)
+    return doc
+
+
+def exposure(findings: Iterable[Finding], resource_id: str, rules: frozenset[str]) -> bool | None:
+    """Whether ``resource_id`` is reachable from any network, by the verdicts of ``rules`` on it.
+
+    True when one of them fails, False when there are some and all pass, None otherwise (no
+    verdict, or one that is unknown or errored): never a guess. A waiver accepts the risk but does
+    not close the network, so a suppressed finding counts with its original status.
+    """
+    key = resource_key(resource_id)
+    statuses = [
+        _effective_status(f)
+        for f in findings
+        if f.rule_id in rules and resource_key(f.resource_id) == key
+    ]
+    if Status.FAIL in statuses:
+        return True
+    if statuses and all(s is Status.PASS for s in statuses):
+        return False
+    return None
+
+
+def _effective_status(finding: Finding) -> Status | None:
+    if finding.status is Status.SUPPRESSED:
+        return finding.suppressed_status
+    return finding.status
+
+
+def _computes(computes: tuple[Resource, ...] | None) -> list[dict[str, object]] | None:
+    if computes is None:
+        return None
+    return [
+        {"id": c.id, "name": c.name, "compute_type": _str_or_none(c.prop("computeType"))}
+        for c in sorted(computes, key=lambda c: c.key)
+    ]
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _error(error: CollectionError) -> dict[str, object]:
+    return {
+        "scope": error.scope,
+        "source": error.source,
+        "code": error.code,
+        "message": error.message,
+        "status_code": error.status_code,
+    }
+
+
+def _changes(changes: Changes) -> dict[str, object]:
+    return {
+        "previous_run_id": changes.previous_run_id,
+        "new": list(changes.new),
+        "resolved": list(changes.resolved),
+        "cost_delta": [
+            {
+                "workspace_id": d.workspace_id,
+                "previous": d.previous,
+                "current": d.current,
+                "currency": d.currency,
+            }
+            for d in changes.cost_delta
+        ],
+    }
+
+
+def _waiver(waiver: Waiver) -> dict[str, object]:
+    return {
+        "rule_id": waiver.rule_id,
+        "resource": waiver.resource,
+        "reason": waiver.reason,
+        "owner": waiver.owner,
+        "expires": waiver.expires.isoformat(),
+    }
