@@ -1,6 +1,7 @@
 """The configuration file (``auditor.toml``), validated at start-up.
 
-Unknown keys and wrong types are errors naming the file and the key (exit code 2 at the command line).
+Unknown keys and wrong types are errors naming the file and the key (exit code 2 on the
+command line).
 """
 
 import tomllib

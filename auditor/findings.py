@@ -53,7 +53,7 @@ class Category(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Waiver:
-    """An accepted risk: findings of ``rule_id`` on resources matching ``resource`` are suppressed."""
+    """An accepted risk: ``rule_id`` findings on resources matching ``resource`` are suppressed."""
 
     rule_id: str
     resource: str  # glob on the resource id, case-insensitive

@@ -19,7 +19,7 @@ class ResourceId:
 
     @property
     def type(self) -> str:
-        """The full resource type, e.g. ``Microsoft.MachineLearningServices/workspaces/computes``."""
+        """The full resource type, e.g. ``Microsoft.Storage/storageAccounts``."""
         return "/".join((self.namespace, *self.types))
 
     @property
@@ -38,7 +38,7 @@ def resource_key(resource_id: str) -> str:
 
 
 def parse_resource_id(resource_id: str) -> ResourceId:
-    """Parse ``/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{type}/{name}]*``.
+    """Parse ``/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/...]``.
 
     Raises:
         InvalidResourceIdError: the id does not have that shape.

@@ -5,7 +5,7 @@ from types import MappingProxyType
 from typing import TypeAlias
 
 JsonValue: TypeAlias = (
-    str | int | float | bool | None | Mapping[str, "JsonValue"] | Sequence["JsonValue"]
+    str | int | float | bool | Mapping[str, "JsonValue"] | Sequence["JsonValue"] | None
 )
 JsonObject: TypeAlias = Mapping[str, JsonValue]
 
@@ -13,7 +13,7 @@ EMPTY_OBJECT: JsonObject = MappingProxyType({})
 
 
 def freeze(value: object) -> JsonValue:
-    """Return a read-only deep copy of a JSON-like value (dicts become mapping proxies, lists tuples).
+    """A read-only deep copy of a JSON-like value (dicts become mapping proxies, lists tuples).
 
     Raises:
         TypeError: the value holds something JSON cannot carry.

@@ -12,7 +12,7 @@ rule's reach, e.g. a Kubernetes compute for a rule about compute instances)::
         subject=Bundle,
         remediation="Set publicNetworkAccess to Disabled and use a private endpoint.",
     )
-    def workspace_public_network_access_disabled(bundle: Bundle, ctx: RuleContext[NoParams]) -> Outcome:
+    def public_access_disabled(bundle: Bundle, ctx: RuleContext[NoParams]) -> Outcome:
         \"\"\"Description shown in the catalogue.\"\"\"
         ...
 

@@ -1,7 +1,8 @@
 """Run every rule over its subjects and turn outcomes into findings.
 
 Missing data never passes: an attached resource that could not be read, computes that could not be
-listed, or a collection error in a source a rule needs all give ``unknown`` without calling the rule.
+listed, or a collection error in a source a rule needs all give ``unknown`` without calling
+the rule.
 A rule that raises gives ``error`` for that subject only.
 """
 
@@ -70,7 +71,9 @@ def list_targets(rule: AnyRule, inventory: Inventory) -> Iterator[_Target]:
                 continue  # deleted: nothing to judge; the bundle records it as found: false
             if ref.state is LookupState.UNKNOWN or resource is None:
                 reason = ref.reason or "it was not returned by Azure"
-                yield _Target(ref.id, ws_ids, None, _unknown(f"{ref.id} could not be read: {reason}"))
+                yield _Target(
+                    ref.id, ws_ids, None, _unknown(f"{ref.id} could not be read: {reason}")
+                )
                 continue
             yield _Target(resource.id, ws_ids, subject_type(resource=resource, workspaces=users))
     elif issubclass(subject_type, ComputeSubject):

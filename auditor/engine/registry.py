@@ -1,4 +1,4 @@
-"""Finding and loading rules: the built-in pack, rule folders, and the ``auditor.rules`` entry points.
+"""Loading rules: the built-in pack, rule folders, and the ``auditor.rules`` entry points.
 
 All three go through the same loader, and every problem is a start-up error naming the file:
 a module that fails to import, bad metadata, or an id defined twice.
@@ -75,7 +75,7 @@ class RuleRegistry:
 
 
 def builtin_rules_dir() -> Path:
-    """The built-in rule pack: ``rules/`` beside the package in a checkout, else the installed copy."""
+    """The built-in pack: ``rules/`` beside the package in a checkout, else the installed copy."""
     checkout = Path(__file__).resolve().parents[2] / "rules"
     if checkout.is_dir():
         return checkout

@@ -1,0 +1,1 @@
+"""The collection phase: the only layer that talks to Azure."""

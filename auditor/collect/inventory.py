@@ -1,0 +1,83 @@
+"""Collect everything, then freeze it into an :class:`~auditor.inventory.model.Inventory`."""
+
+from datetime import datetime
+from types import MappingProxyType
+
+from auditor.collect.computes import collect_computes
+from auditor.collect.context import CollectContext
+from auditor.collect.subscriptions import list_subscriptions
+from auditor.collect.workspaces import (
+    Lookup,
+    QueryScope,
+    attached_query,
+    attached_refs_named,
+    collect_attached,
+    list_workspace_resources,
+)
+from auditor.config import ScopeSettings
+from auditor.ids import resource_key
+from auditor.inventory.model import (
+    AttachedRef,
+    AttachedRole,
+    Inventory,
+    LookupState,
+    Resource,
+    Scope,
+    Workspace,
+)
+
+
+def _workspace(
+    resource: Resource, lookups: dict[str, Lookup], computes: tuple[Resource, ...] | str
+) -> Workspace:
+    attached: dict[AttachedRole, AttachedRef | None] = {}
+    for role, resource_id in attached_refs_named(resource).items():
+        if resource_id is None:
+            attached[role] = None
+            continue
+        lookup = lookups.get(
+            resource_key(resource_id), Lookup(LookupState.UNKNOWN, "not looked up")
+        )
+        attached[role] = AttachedRef(
+            role=role, id=resource_id, state=lookup.state, reason=lookup.reason
+        )
+    if isinstance(computes, str):
+        return Workspace(
+            resource=resource,
+            attached=MappingProxyType(attached),
+            computes=None,
+            computes_error=computes,
+        )
+    return Workspace(resource=resource, attached=MappingProxyType(attached), computes=computes)
+
+
+def collect_inventory(
+    ctx: CollectContext, scope_settings: ScopeSettings, *, cloud: str, now: datetime
+) -> Inventory:
+    """Run every collector of this release and freeze the result."""
+    all_visible = not scope_settings.subscriptions and not scope_settings.management_groups
+    subscriptions = list_subscriptions(ctx, scope_settings)
+    subscription_ids = [s.subscription_id for s in subscriptions]
+    scope = QueryScope(
+        subscription_ids=subscription_ids,
+        management_groups=scope_settings.management_groups,
+        all_visible=all_visible,
+    )
+    workspace_resources = list_workspace_resources(ctx, scope)
+    attached, lookups = collect_attached(ctx, workspace_resources, attached_query(ctx, scope))
+    computes = collect_computes(ctx, workspace_resources)
+    workspaces = tuple(_workspace(ws, lookups, computes[ws.key]) for ws in workspace_resources)
+    return Inventory(
+        collected_at=now,
+        cloud=cloud,
+        scope=Scope(
+            subscriptions=tuple(subscription_ids),
+            management_groups=tuple(scope_settings.management_groups),
+            all_visible=all_visible,
+        ),
+        subscriptions=subscriptions,
+        workspaces=workspaces,
+        resources=tuple(attached),
+        errors=ctx.log.errors,
+        notices=ctx.log.notices,
+    )
