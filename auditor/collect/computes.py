@@ -7,6 +7,8 @@ anywhere else would not mean "no computes".
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+from azure.mgmt.resource.resources import ResourceManagementClient
+
 from auditor.collect import arm
 from auditor.collect.context import CollectContext
 from auditor.collect.documents import resource_from_document
@@ -18,13 +20,12 @@ SOURCE = "computes"
 COMPUTE_TYPE = "microsoft.machinelearningservices/workspaces/computes"
 
 
-def list_computes(ctx: CollectContext, workspace: Resource) -> tuple[Resource, ...]:
+def list_computes(client: ResourceManagementClient, workspace: Resource) -> tuple[Resource, ...]:
     """The computes of one workspace.
 
     Raises:
         AzureError, MalformedPayloadError: the list could not be read completely.
     """
-    client = ctx.clients.resource_manager()
     docs = arm.list_documents(client, f"{workspace.id}/computes", arm.api_version_for(COMPUTE_TYPE))
     computes = [resource_from_document(doc) for doc in docs]
     return tuple(sorted(computes, key=lambda r: r.key))
@@ -34,10 +35,12 @@ def collect_computes(
     ctx: CollectContext, workspaces: Sequence[Resource]
 ) -> dict[str, tuple[Resource, ...] | str]:
     """Computes by workspace key, or the reason they could not be listed (also recorded)."""
+    # One client for all threads: it keeps its connections (and TLS sessions) alive between calls.
+    client = ctx.clients.resource_manager()
 
     def one(workspace: Resource) -> tuple[Resource, ...] | str:
         try:
-            return list_computes(ctx, workspace)
+            return list_computes(client, workspace)
         except ARM_ERRORS as exc:
             ctx.log.add(to_collection_error(exc, scope=workspace.id, source=SOURCE))
             code, message, _ = describe(exc)

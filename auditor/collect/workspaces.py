@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from azure.core.exceptions import AzureError
+from azure.mgmt.resource.resources import ResourceManagementClient
 
 from auditor.collect import arm
 from auditor.collect.context import CollectContext
@@ -135,7 +136,9 @@ class Lookup:
 _FOUND = Lookup(LookupState.FOUND)
 
 
-def _get_attached(ctx: CollectContext, resource_id: str) -> tuple[Resource | None, Lookup]:
+def _get_attached(
+    ctx: CollectContext, client: ResourceManagementClient, resource_id: str
+) -> tuple[Resource | None, Lookup]:
     """ARM GET of one attached resource that Resource Graph did not return."""
     try:
         version = arm.api_version_for(_type_of(resource_id))
@@ -148,7 +151,7 @@ def _get_attached(ctx: CollectContext, resource_id: str) -> tuple[Resource | Non
         )
         return None, Lookup(LookupState.UNKNOWN, message)
     try:
-        doc = arm.get_document(ctx.clients.resource_manager(), resource_id, version)
+        doc = arm.get_document(client, resource_id, version)
         return resource_from_document(doc), _FOUND
     except ARM_ERRORS as exc:
         code, message, _ = describe(exc)
@@ -185,10 +188,10 @@ def collect_attached(
     by_key = {r.key: r for r in from_graph if r.key in named}
     states = dict.fromkeys(by_key, _FOUND)
     missing = [rid for key, rid in sorted(named.items()) if key not in by_key]
+    client = ctx.clients.resource_manager()
     with ThreadPoolExecutor(max_workers=ctx.max_workers) as pool:
-        for rid, (resource, lookup) in zip(
-            missing, pool.map(lambda rid: _get_attached(ctx, rid), missing), strict=True
-        ):
+        lookups = pool.map(lambda rid: _get_attached(ctx, client, rid), missing)
+        for rid, (resource, lookup) in zip(missing, lookups, strict=True):
             states[resource_key(rid)] = lookup
             if resource is not None:
                 by_key[resource.key] = resource

@@ -1,0 +1,190 @@
+"""AML-AUTH-001, -002, -003, -005: key-based and local authentication on attached resources."""
+
+import pytest
+
+from auditor.engine.api import (
+    ApplicationInsightsSubject,
+    ContainerRegistrySubject,
+)
+from auditor.findings import Severity, Status
+from auditor.inventory.model import Workspace
+from tests.builders import (
+    ABSENT,
+    attached_subject,
+    make_app_insights,
+    make_container_registry,
+    make_storage_account,
+    make_workspace,
+    storage_subject,
+)
+
+PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
+
+
+@pytest.mark.rule("AML-AUTH-001")
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(False, PASS, id="pass-admin-disabled"),
+        pytest.param(True, FAIL, id="fail-admin-enabled"),
+        pytest.param(ABSENT, UNKNOWN, id="unknown-absent"),
+    ],
+)
+def test_auth_001(check, value, expected):
+    registry = make_container_registry(properties={"adminUserEnabled": value})
+    outcome = check("AML-AUTH-001", attached_subject(ContainerRegistrySubject, registry))
+    assert outcome.status is expected
+    assert "crml01" in outcome.message
+
+
+def ws(name: str, mode: object) -> Workspace:
+    """A workspace whose system datastores use ``mode`` (ABSENT removes the property)."""
+    return make_workspace(name, properties={"systemDatastoresAuthMode": mode})
+
+
+@pytest.mark.rule("AML-AUTH-002")
+@pytest.mark.parametrize(
+    ("shared_key", "workspaces", "expected", "severity"),
+    [
+        pytest.param(False, [ws("a", "identity")], PASS, None, id="pass-keys-disabled"),
+        pytest.param(
+            False, [ws("a", "accessKey")], PASS, None, id="pass-keys-disabled-whatever-mode"
+        ),
+        pytest.param(True, [ws("a", "identity")], FAIL, None, id="fail-identity-workspace"),
+        pytest.param(ABSENT, [ws("a", "identity")], FAIL, None, id="fail-absent-means-allowed"),
+        pytest.param(None, [ws("a", "IDENTITY")], FAIL, None, id="fail-null-uppercase-identity"),
+        pytest.param(
+            True,
+            [ws("a", "identity"), ws("b", "identity")],
+            FAIL,
+            None,
+            id="fail-shared-all-identity",
+        ),
+        pytest.param(True, [ws("a", "accessKey")], FAIL, Severity.LOW, id="fail-access-key-low"),
+        pytest.param(True, [ws("a", "accesskey")], FAIL, Severity.LOW, id="fail-lowercase-key"),
+        pytest.param(
+            True,
+            [ws("a", "identity"), ws("b", "accessKey")],
+            FAIL,
+            Severity.LOW,
+            id="fail-shared-mixed-modes-low",
+        ),
+        pytest.param(
+            True,
+            [ws("a", ABSENT), ws("b", "accessKey")],
+            FAIL,
+            Severity.LOW,
+            id="fail-access-key-decides-over-absent",
+        ),
+        pytest.param(True, [ws("a", ABSENT)], UNKNOWN, None, id="unknown-mode-absent"),
+        pytest.param(
+            True,
+            [ws("a", "identity"), ws("b", ABSENT)],
+            UNKNOWN,
+            None,
+            id="unknown-shared-identity-and-absent",
+        ),
+        pytest.param("yes", [ws("a", "identity")], UNKNOWN, None, id="unknown-not-a-boolean"),
+    ],
+)
+def test_auth_002(check, shared_key, workspaces, expected, severity):
+    account = make_storage_account(properties={"allowSharedKeyAccess": shared_key})
+    outcome = check("AML-AUTH-002", storage_subject(account, workspaces))
+    assert outcome.status is expected
+    assert outcome.severity is severity
+
+
+@pytest.mark.rule("AML-AUTH-002")
+def test_auth_002_mixed_modes_names_key_workspaces(check):
+    users = [ws("mlw-a", "identity"), ws("mlw-b", "accessKey")]
+    account = make_storage_account(properties={"allowSharedKeyAccess": True})
+    outcome = check("AML-AUTH-002", storage_subject(account, users))
+    assert "systemDatastoresAuthMode=identity" in outcome.message
+    assert "'mlw-b'" in outcome.message
+    assert "'mlw-a'" not in outcome.message
+    assert dict(outcome.evidence["systemDatastoresAuthMode"]) == {
+        users[0].id: "identity",
+        users[1].id: "accessKey",
+    }
+
+
+@pytest.mark.rule("AML-AUTH-002")
+def test_auth_002_unknown_names_workspace_without_mode(check):
+    users = [ws("mlw-a", "identity"), ws("mlw-b", ABSENT)]
+    account = make_storage_account(properties={"allowSharedKeyAccess": True})
+    outcome = check("AML-AUTH-002", storage_subject(account, users))
+    assert "'mlw-b' is absent" in outcome.message
+    assert "'mlw-a'" not in outcome.message
+
+
+@pytest.mark.rule("AML-AUTH-003")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({}, PASS, id="pass-disable-local-auth"),
+        pytest.param(
+            {"DisableLocalAuth": ABSENT, "disableLocalAuth": True}, PASS, id="pass-camel-case"
+        ),
+        pytest.param({"DisableLocalAuth": False}, FAIL, id="fail-local-auth-on"),
+        pytest.param({"DisableLocalAuth": ABSENT}, FAIL, id="fail-absent"),
+        pytest.param({"DisableLocalAuth": None}, FAIL, id="fail-null"),
+        pytest.param(
+            {"DisableLocalAuth": ABSENT, "disableLocalAuth": False}, FAIL, id="fail-camel-false"
+        ),
+    ],
+)
+def test_auth_003(check, properties, expected):
+    component = make_app_insights(properties=properties)
+    outcome = check("AML-AUTH-003", attached_subject(ApplicationInsightsSubject, component))
+    assert outcome.status is expected
+    assert "appi-ml-01" in outcome.message
+
+
+@pytest.mark.rule("AML-AUTH-003")
+def test_auth_003_evidence_uses_the_spelling_read(check):
+    component = make_app_insights(
+        properties={"DisableLocalAuth": ABSENT, "disableLocalAuth": False}
+    )
+    outcome = check("AML-AUTH-003", attached_subject(ApplicationInsightsSubject, component))
+    assert dict(outcome.evidence) == {"disableLocalAuth": False}
+
+
+@pytest.mark.rule("AML-AUTH-005")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({}, PASS, id="pass-tls12-https"),
+        pytest.param({"minimumTlsVersion": "TLS1_3"}, PASS, id="pass-tls13"),
+        pytest.param({"minimumTlsVersion": "tls1_2"}, PASS, id="pass-lowercase"),
+        pytest.param({"minimumTlsVersion": "TLS1_0"}, FAIL, id="fail-tls10"),
+        pytest.param({"minimumTlsVersion": "TLS1_1"}, FAIL, id="fail-tls11"),
+        pytest.param({"supportsHttpsTrafficOnly": False}, FAIL, id="fail-http-allowed"),
+        pytest.param(
+            {"supportsHttpsTrafficOnly": False, "minimumTlsVersion": ABSENT},
+            FAIL,
+            id="fail-http-allowed-tls-absent",
+        ),
+        pytest.param(
+            {"minimumTlsVersion": "TLS1_0", "supportsHttpsTrafficOnly": ABSENT},
+            FAIL,
+            id="fail-tls10-https-absent",
+        ),
+        pytest.param({"minimumTlsVersion": ABSENT}, UNKNOWN, id="unknown-tls-absent"),
+        pytest.param({"supportsHttpsTrafficOnly": ABSENT}, UNKNOWN, id="unknown-https-absent"),
+    ],
+)
+def test_auth_005(check, properties, expected):
+    account = make_storage_account(properties=properties)
+    outcome = check("AML-AUTH-005", storage_subject(account))
+    assert outcome.status is expected
+    assert "stml01" in outcome.message
+
+
+@pytest.mark.rule("AML-AUTH-005")
+def test_auth_005_unknown_names_absent_fields(check):
+    account = make_storage_account(
+        properties={"minimumTlsVersion": ABSENT, "supportsHttpsTrafficOnly": ABSENT}
+    )
+    outcome = check("AML-AUTH-005", storage_subject(account))
+    assert "minimumTlsVersion is absent" in outcome.message
+    assert "supportsHttpsTrafficOnly is absent" in outcome.message

@@ -1,0 +1,38 @@
+"""AML-AUTH-004: local authentication on computes (every compute type)."""
+
+import pytest
+
+from auditor.findings import Status
+from tests.builders import ABSENT, compute_subject, make_compute
+
+PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
+
+
+@pytest.mark.rule("AML-AUTH-004")
+@pytest.mark.parametrize(
+    ("compute_type", "value", "expected"),
+    [
+        pytest.param("ComputeInstance", True, PASS, id="pass-instance"),
+        pytest.param("AmlCompute", True, PASS, id="pass-cluster"),
+        pytest.param("ComputeInstance", False, FAIL, id="fail-instance-local-auth"),
+        pytest.param("Kubernetes", False, FAIL, id="fail-kubernetes-local-auth"),
+        pytest.param("AmlCompute", ABSENT, UNKNOWN, id="unknown-absent"),
+        pytest.param("AmlCompute", None, UNKNOWN, id="unknown-null"),
+    ],
+)
+def test_auth_004(check, compute_type, value, expected):
+    compute = make_compute(
+        "cc-x", compute_type=compute_type, properties={"disableLocalAuth": value}
+    )
+    outcome = check("AML-AUTH-004", compute_subject(compute))
+    assert outcome.status is expected
+    assert "cc-x" in outcome.message
+
+
+@pytest.mark.rule("AML-AUTH-004")
+def test_auth_004_reads_top_level_not_nested(check):
+    # A nested properties.properties.disableLocalAuth is not where Azure puts the flag.
+    compute = make_compute(
+        properties={"disableLocalAuth": ABSENT, "properties": {"disableLocalAuth": True}}
+    )
+    assert check("AML-AUTH-004", compute_subject(compute)).status is UNKNOWN

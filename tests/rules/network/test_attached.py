@@ -1,0 +1,229 @@
+"""AML-NET-010 to AML-NET-014: network exposure of the attached resources."""
+
+import pytest
+
+from auditor.engine.api import (
+    ApplicationInsightsSubject,
+    ContainerRegistrySubject,
+    KeyVaultSubject,
+)
+from auditor.findings import Status
+from tests.builders import (
+    ABSENT,
+    attached_subject,
+    make_app_insights,
+    make_container_registry,
+    make_key_vault,
+    make_storage_account,
+    storage_subject,
+)
+
+PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
+
+
+def acls(action: object) -> dict[str, object]:
+    return {"networkAcls": {"defaultAction": action}}
+
+
+@pytest.mark.rule("AML-NET-010")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({}, PASS, id="pass-public-access-disabled"),
+        pytest.param(
+            {"publicNetworkAccess": "Disabled", **acls("Allow")},
+            PASS,
+            id="pass-disabled-wins-over-allow",
+        ),
+        pytest.param({"publicNetworkAccess": "Enabled"}, PASS, id="pass-enabled-firewall-deny"),
+        pytest.param({"publicNetworkAccess": ABSENT}, PASS, id="pass-pna-absent-firewall-deny"),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", **acls("Allow")}, FAIL, id="fail-enabled-allow"
+        ),
+        pytest.param(
+            {"publicNetworkAccess": "enabled", **acls("allow")}, FAIL, id="fail-lowercase"
+        ),
+        pytest.param(
+            {"publicNetworkAccess": ABSENT, **acls("Allow")}, FAIL, id="fail-pna-absent-allow"
+        ),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", "networkAcls": ABSENT},
+            UNKNOWN,
+            id="unknown-network-acls-absent",
+        ),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", **acls(ABSENT)},
+            UNKNOWN,
+            id="unknown-default-action-absent",
+        ),
+    ],
+)
+def test_net_010(check, properties, expected):
+    outcome = check("AML-NET-010", storage_subject(make_storage_account(properties=properties)))
+    assert outcome.status is expected
+    assert "stml01" in outcome.message
+
+
+@pytest.mark.rule("AML-NET-010")
+def test_net_010_fail_message_and_evidence(check):
+    account = make_storage_account(properties={"publicNetworkAccess": "Enabled", **acls("Allow")})
+    outcome = check("AML-NET-010", storage_subject(account))
+    assert account.id in outcome.message
+    assert "networkAcls.defaultAction is Allow" in outcome.message
+    assert dict(outcome.evidence) == {
+        "publicNetworkAccess": "Enabled",
+        "networkAcls.defaultAction": "Allow",
+    }
+
+
+@pytest.mark.rule("AML-NET-010")
+def test_net_010_unknown_names_missing_property(check):
+    account = make_storage_account(properties={"publicNetworkAccess": "Enabled", **acls(ABSENT)})
+    outcome = check("AML-NET-010", storage_subject(account))
+    assert "networkAcls.defaultAction is absent" in outcome.message
+
+
+@pytest.mark.rule("AML-NET-011")
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(False, PASS, id="pass-anonymous-access-off"),
+        pytest.param(True, FAIL, id="fail-anonymous-access-on"),
+        pytest.param(ABSENT, UNKNOWN, id="unknown-absent"),
+        pytest.param(None, UNKNOWN, id="unknown-null"),
+    ],
+)
+def test_net_011(check, value, expected):
+    account = make_storage_account(properties={"allowBlobPublicAccess": value})
+    outcome = check("AML-NET-011", storage_subject(account))
+    assert outcome.status is expected
+    assert outcome.evidence["allowBlobPublicAccess"] == (None if value is ABSENT else value)
+
+
+@pytest.mark.rule("AML-NET-012")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({}, PASS, id="pass-public-access-disabled"),
+        pytest.param({"publicNetworkAccess": "disabled"}, PASS, id="pass-lowercase-disabled"),
+        pytest.param({"publicNetworkAccess": "Enabled"}, PASS, id="pass-enabled-firewall-deny"),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", **acls("Allow")}, FAIL, id="fail-enabled-allow"
+        ),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", "networkAcls": ABSENT},
+            FAIL,
+            id="fail-no-network-acls-allows-all",
+        ),
+        pytest.param(
+            {"publicNetworkAccess": ABSENT, "networkAcls": ABSENT},
+            FAIL,
+            id="fail-pna-and-acls-absent",
+        ),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", **acls(ABSENT)},
+            UNKNOWN,
+            id="unknown-acls-without-default-action",
+        ),
+    ],
+)
+def test_net_012(check, properties, expected):
+    outcome = check(
+        "AML-NET-012", attached_subject(KeyVaultSubject, make_key_vault(properties=properties))
+    )
+    assert outcome.status is expected
+    assert "kv-ml-01" in outcome.message
+
+
+@pytest.mark.rule("AML-NET-012")
+def test_net_012_no_acls_message(check):
+    vault = make_key_vault(properties={"publicNetworkAccess": "Enabled", "networkAcls": ABSENT})
+    outcome = check("AML-NET-012", attached_subject(KeyVaultSubject, vault))
+    assert "no networkAcls" in outcome.message
+
+
+PREMIUM = {"name": "Premium", "tier": "Premium"}
+STANDARD = {"name": "Standard", "tier": "Standard"}
+BASIC = {"name": "Basic", "tier": "Basic"}
+OPEN = {"publicNetworkAccess": "Enabled", "networkRuleSet": {"defaultAction": "Allow"}}
+
+
+@pytest.mark.rule("AML-NET-013")
+@pytest.mark.parametrize(
+    ("properties", "sku", "expected"),
+    [
+        pytest.param({}, PREMIUM, PASS, id="pass-public-access-disabled"),
+        pytest.param({"publicNetworkAccess": "disabled"}, BASIC, PASS, id="pass-lowercase"),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled"}, PREMIUM, PASS, id="pass-enabled-firewall-deny"
+        ),
+        pytest.param(OPEN, PREMIUM, FAIL, id="fail-premium-enabled-allow"),
+        pytest.param(OPEN, STANDARD, FAIL, id="fail-standard-enabled"),
+        pytest.param(
+            {"publicNetworkAccess": "ENABLED", "networkRuleSet": ABSENT},
+            BASIC,
+            FAIL,
+            id="fail-basic-no-rule-set",
+        ),
+        pytest.param({"publicNetworkAccess": ABSENT}, PREMIUM, UNKNOWN, id="unknown-pna-absent"),
+    ],
+)
+def test_net_013(check, properties, sku, expected):
+    registry = make_container_registry(properties=properties, sku=sku)
+    outcome = check("AML-NET-013", attached_subject(ContainerRegistrySubject, registry))
+    assert outcome.status is expected
+    assert "crml01" in outcome.message
+
+
+@pytest.mark.rule("AML-NET-013")
+@pytest.mark.parametrize("sku", [STANDARD, BASIC], ids=["standard", "basic"])
+def test_net_013_fail_says_sku_cannot_have_firewall(check, sku):
+    outcome = check(
+        "AML-NET-013",
+        attached_subject(
+            ContainerRegistrySubject, make_container_registry(properties=OPEN, sku=sku)
+        ),
+    )
+    assert f"a {sku['name']} registry cannot have a firewall" in outcome.message
+    assert "Premium" in outcome.message
+    assert outcome.evidence["sku.name"] == sku["name"]
+
+
+@pytest.mark.rule("AML-NET-013")
+def test_net_013_premium_fail_has_no_sku_note(check):
+    outcome = check(
+        "AML-NET-013",
+        attached_subject(
+            ContainerRegistrySubject, make_container_registry(properties=OPEN, sku=PREMIUM)
+        ),
+    )
+    assert "cannot have a firewall" not in outcome.message
+
+
+@pytest.mark.rule("AML-NET-014")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({}, PASS, id="pass-both-disabled"),
+        pytest.param(
+            {"publicNetworkAccessForIngestion": "Enabled"}, FAIL, id="fail-ingestion-enabled"
+        ),
+        pytest.param(
+            {"publicNetworkAccessForQuery": "enabled"}, FAIL, id="fail-query-enabled-lowercase"
+        ),
+        pytest.param(
+            {"publicNetworkAccessForIngestion": "Enabled", "publicNetworkAccessForQuery": ABSENT},
+            FAIL,
+            id="fail-ingestion-enabled-query-absent",
+        ),
+        pytest.param({"publicNetworkAccessForQuery": ABSENT}, UNKNOWN, id="unknown-query-absent"),
+        pytest.param(
+            {"publicNetworkAccessForIngestion": None}, UNKNOWN, id="unknown-ingestion-null"
+        ),
+    ],
+)
+def test_net_014(check, properties, expected):
+    component = make_app_insights(properties=properties)
+    outcome = check("AML-NET-014", attached_subject(ApplicationInsightsSubject, component))
+    assert outcome.status is expected
+    assert "appi-ml-01" in outcome.message

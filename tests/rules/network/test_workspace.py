@@ -1,0 +1,136 @@
+"""AML-NET-001, AML-NET-002, AML-NET-003: the workspace's own network exposure."""
+
+from collections.abc import Mapping
+
+import pytest
+
+from auditor.engine.api import Bundle
+from auditor.findings import Status
+from tests.builders import ABSENT, bundle, make_inventory, make_workspace
+
+PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
+
+
+def ws_bundle(properties: Mapping[str, object]) -> Bundle:
+    """The bundle of a default workspace with these property overrides."""
+    return bundle(make_inventory(workspaces=(make_workspace(properties=properties),)))
+
+
+def endpoint(status: object) -> dict[str, object]:
+    """One private endpoint connection entry with this status."""
+    return {"properties": {"privateLinkServiceConnectionState": {"status": status}}}
+
+
+@pytest.mark.rule("AML-NET-001")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({}, PASS, id="pass-private"),
+        pytest.param({"allowPublicAccessWhenBehindVnet": ABSENT}, PASS, id="pass-legacy-absent"),
+        pytest.param({"publicNetworkAccess": "disabled"}, PASS, id="pass-lowercase-disabled"),
+        pytest.param({"publicNetworkAccess": "Enabled"}, FAIL, id="fail-public"),
+        pytest.param({"publicNetworkAccess": "enabled"}, FAIL, id="fail-lowercase-enabled"),
+        pytest.param({"allowPublicAccessWhenBehindVnet": True}, FAIL, id="fail-legacy-flag"),
+        pytest.param(
+            {"publicNetworkAccess": ABSENT, "allowPublicAccessWhenBehindVnet": True},
+            FAIL,
+            id="fail-legacy-flag-pna-absent",
+        ),
+        pytest.param({"publicNetworkAccess": ABSENT}, UNKNOWN, id="unknown-pna-absent"),
+        pytest.param({"publicNetworkAccess": None}, UNKNOWN, id="unknown-pna-null"),
+    ],
+)
+def test_net_001(check, properties, expected):
+    outcome = check("AML-NET-001", ws_bundle(properties))
+    assert outcome is not None
+    assert outcome.status is expected
+    assert "mlw-prod" in outcome.message
+
+
+@pytest.mark.rule("AML-NET-001")
+def test_net_001_fail_names_values(check):
+    props = {"publicNetworkAccess": "Enabled", "allowPublicAccessWhenBehindVnet": True}
+    outcome = check("AML-NET-001", ws_bundle(props))
+    assert outcome.status is FAIL
+    assert "publicNetworkAccess is Enabled" in outcome.message
+    assert "allowPublicAccessWhenBehindVnet is true" in outcome.message
+    assert dict(outcome.evidence) == props
+
+
+@pytest.mark.rule("AML-NET-001")
+def test_net_001_unknown_names_missing_property(check):
+    outcome = check("AML-NET-001", ws_bundle({"publicNetworkAccess": ABSENT}))
+    assert "publicNetworkAccess is absent" in outcome.message
+
+
+@pytest.mark.rule("AML-NET-002")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({}, PASS, id="pass-approved"),
+        pytest.param(
+            {"privateEndpointConnections": [endpoint("Pending"), endpoint("approved")]},
+            PASS,
+            id="pass-one-of-several-approved-lowercase",
+        ),
+        pytest.param({"privateEndpointConnections": []}, FAIL, id="fail-no-connection"),
+        pytest.param(
+            {"privateEndpointConnections": [endpoint("Pending")]}, FAIL, id="fail-pending-only"
+        ),
+        pytest.param(
+            {"privateEndpointConnections": [endpoint("Rejected"), endpoint("Disconnected")]},
+            FAIL,
+            id="fail-rejected-and-disconnected",
+        ),
+        pytest.param(
+            {"privateEndpointConnections": [{"properties": {}}]}, FAIL, id="fail-status-missing"
+        ),
+        pytest.param({"privateEndpointConnections": ABSENT}, UNKNOWN, id="unknown-absent"),
+        pytest.param({"privateEndpointConnections": None}, UNKNOWN, id="unknown-null"),
+    ],
+)
+def test_net_002(check, properties, expected):
+    outcome = check("AML-NET-002", ws_bundle(properties))
+    assert outcome.status is expected
+
+
+@pytest.mark.rule("AML-NET-002")
+def test_net_002_fail_lists_statuses(check):
+    props = {"privateEndpointConnections": [endpoint("Rejected"), endpoint("Pending")]}
+    outcome = check("AML-NET-002", ws_bundle(props))
+    assert outcome.evidence["privateEndpointConnections.status"] == ("Rejected", "Pending")
+    assert "Rejected, Pending" in outcome.message
+
+
+@pytest.mark.rule("AML-NET-003")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({}, PASS, id="pass-approved-outbound-only"),
+        pytest.param(
+            {"managedNetwork": {"isolationMode": "allowonlyapprovedoutbound"}},
+            PASS,
+            id="pass-lowercase",
+        ),
+        pytest.param(
+            {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}},
+            FAIL,
+            id="fail-internet-outbound",
+        ),
+        pytest.param({"managedNetwork": {"isolationMode": "Disabled"}}, FAIL, id="fail-disabled"),
+        pytest.param({"managedNetwork": ABSENT}, FAIL, id="fail-no-managed-network"),
+        pytest.param(
+            {"managedNetwork": {"isolationMode": ABSENT}}, FAIL, id="fail-isolation-mode-absent"
+        ),
+    ],
+)
+def test_net_003(check, properties, expected):
+    outcome = check("AML-NET-003", ws_bundle(properties))
+    assert outcome.status is expected
+
+
+@pytest.mark.rule("AML-NET-003")
+def test_net_003_absent_counts_as_disabled(check):
+    outcome = check("AML-NET-003", ws_bundle({"managedNetwork": ABSENT}))
+    assert "absent (Disabled)" in outcome.message
+    assert dict(outcome.evidence) == {"managedNetwork.isolationMode": None}
