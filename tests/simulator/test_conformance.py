@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -17,46 +16,15 @@ from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 
 from auditor.simulator import Simulator
 from auditor.simulator.arm_id import parse_arm_id
+from tests.azure_examples import EXAMPLES, load_documents
 from tests.simulator.simkit import arm_client, graph_client, running
 
 pytestmark = pytest.mark.sim
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "azure-examples"
-GROUPS = ("machinelearning", "storage", "containerregistry", "keyvault", "applicationinsights")
-API = "2025-06-01"
-
 if not EXAMPLES.is_dir():
     pytest.skip(f"real Azure payloads not found at {EXAMPLES}", allow_module_level=True)
 
-
-def _bodies(data: dict[str, Any]) -> Iterator[object]:
-    """Response bodies of a cassette (`interactions[].response.body.data`) or spec example."""
-    if "interactions" in data:
-        for interaction in data["interactions"]:
-            ok = interaction["response"]["status"]["code"] == 200
-            if interaction["request"]["method"] == "GET" and ok:
-                body = interaction["response"].get("body") or {}
-                payload = body.get("data")
-                yield json.loads(payload) if isinstance(payload, str) else payload
-    else:
-        yield data.get("responses", {}).get("200", {}).get("body")
-
-
-def load_documents() -> list[dict[str, Any]]:
-    """Every ARM resource document in the chosen example groups, first occurrence per id."""
-    seen: dict[str, dict[str, Any]] = {}
-    for group in GROUPS:
-        for path in sorted((EXAMPLES / group).glob("*.json")):
-            for body in _bodies(json.loads(path.read_text(encoding="utf-8"))):
-                if not isinstance(body, dict):
-                    continue
-                for doc in body.get("value", [body]):
-                    # Ids with template placeholders ("{subscription-id}") cannot be requested:
-                    # azure-core's URL formatting drops "{...}" segments.
-                    rid = doc.get("id") if isinstance(doc, dict) else None
-                    if isinstance(rid, str) and "{" not in rid:
-                        seen.setdefault(parse_arm_id(rid).key, doc)
-    return list(seen.values())
+API = "2025-06-01"
 
 
 DOCUMENTS = load_documents()
