@@ -59,6 +59,8 @@ def build_report(result: AuditResult) -> dict[str, object]:
         "workspaces": [_workspace(ws, findings) for ws in workspaces],
         "findings": [finding_to_dict(f) for f in findings],
         "errors": [_error(e) for e in errors],
+        # Failures a fallback made good (no data missing), e.g. Resource Graph denied.
+        "notices": [_error(e) for e in result.inventory.notices],
         "changes": _changes(result.changes),
         "waivers": {"expired": [_waiver(w) for w in result.expired_waivers]},
     }

@@ -171,3 +171,22 @@ def test_secrets_in_payloads_never_reach_the_inventory(
     text = dump_inventory(Sweep(start_simulator(resources=resources)).inventory)
     assert "0000aaaa-bbbb-cccc-dddd-eeeeffff0000" not in text
     assert "[redacted]" in text
+
+
+def test_notices_reach_report_json_and_html(start_simulator: StartSimulator, tmp_path: Any) -> None:
+    from auditor.clock import FixedClock
+    from auditor.pipeline import prepare_rules, run_audit, write_outputs
+    from auditor.report.schema import validate_report
+
+    denied = {"path": GRAPH_PATH, "status": 403, "body": {"error": {"code": "AuthorizationFailed"}}}
+    settings = settings_for(start_simulator(faults=[denied]))
+    result = run_audit(settings, prepare_rules(settings, source="t"), FixedClock(NOW))
+    write_outputs(result, tmp_path)
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    validate_report(report)
+    # Both Resource Graph queries were denied; ARM listing and GETs collected the same data.
+    assert [n["code"] for n in report["notices"]] == ["AuthorizationFailed"] * 2
+    assert report["errors"] == [
+        e for e in report["errors"] if e["code"] != "AuthorizationFailed"
+    ] or (len(report["errors"]) == 1)
+    assert "Notices (2)" in (tmp_path / "report.html").read_text(encoding="utf-8")

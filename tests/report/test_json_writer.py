@@ -38,6 +38,7 @@ def test_top_level_keys_and_run(doc: dict[str, Any]) -> None:
         "workspaces",
         "findings",
         "errors",
+        "notices",
         "changes",
         "waivers",
     ]
