@@ -132,8 +132,7 @@ def _firewall_reachability(
     return Reachability("unknown", f"{prefix} and {acl_path} is {describe(default_action)}", frozen)
 
 
-def storage_reachability(resource: Resource) -> Reachability:
-    """Reachability of a storage account (public access switch, then firewall default)."""
+def _network_acls_reachability(resource: Resource, *, absent_acls_allow_all: bool) -> Reachability:
     pna = resource.prop("publicNetworkAccess")
     action = resource.prop("networkAcls", "defaultAction")
     return _firewall_reachability(
@@ -142,22 +141,18 @@ def storage_reachability(resource: Resource) -> Reachability:
         action,
         "networkAcls.defaultAction",
         {"publicNetworkAccess": pna, "networkAcls.defaultAction": action},
-        absent_acls_allow_all=False,
+        absent_acls_allow_all=absent_acls_allow_all,
     )
+
+
+def storage_reachability(resource: Resource) -> Reachability:
+    """Reachability of a storage account (public access switch, then firewall default)."""
+    return _network_acls_reachability(resource, absent_acls_allow_all=False)
 
 
 def key_vault_reachability(resource: Resource) -> Reachability:
     """Reachability of a key vault; a vault without ``networkAcls`` allows all networks."""
-    pna = resource.prop("publicNetworkAccess")
-    action = resource.prop("networkAcls", "defaultAction")
-    return _firewall_reachability(
-        pna,
-        resource.prop("networkAcls") is not None,
-        action,
-        "networkAcls.defaultAction",
-        {"publicNetworkAccess": pna, "networkAcls.defaultAction": action},
-        absent_acls_allow_all=True,
-    )
+    return _network_acls_reachability(resource, absent_acls_allow_all=True)
 
 
 def container_registry_reachability(resource: Resource) -> Reachability:

@@ -1,5 +1,6 @@
 """``inventory.json``: the frozen inventory on disk, so a run can be judged again without Azure."""
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from datetime import datetime
@@ -44,13 +45,7 @@ def _resource_to_json(resource: Resource) -> dict[str, Any]:
 
 
 def _error_to_json(error: CollectionError) -> dict[str, Any]:
-    return {
-        "scope": error.scope,
-        "source": error.source,
-        "code": error.code,
-        "message": error.message,
-        "status_code": error.status_code,
-    }
+    return dataclasses.asdict(error)
 
 
 def _workspace_to_json(workspace: Workspace) -> dict[str, Any]:

@@ -5,6 +5,7 @@ Users and scripts depend on this document, so every list has a defined order and
 always present (null rather than absent), which also keeps golden files stable.
 """
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -229,13 +230,7 @@ def _str_or_none(value: object) -> str | None:
 
 
 def _error(error: CollectionError) -> dict[str, object]:
-    return {
-        "scope": error.scope,
-        "source": error.source,
-        "code": error.code,
-        "message": error.message,
-        "status_code": error.status_code,
-    }
+    return dataclasses.asdict(error)
 
 
 def _changes(changes: Changes) -> dict[str, object]:
