@@ -164,13 +164,21 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
     if args.config is not None:
         folders = load_settings(args.config).rules.folders
     registry = load_registry(folders)
-    metas = [rule.meta for rule in registry.rules]
     if args.format == "json":
-        print(json.dumps([m.model_dump(mode="json") for m in metas], indent=2))
+        catalogue = [
+            {**rule.meta.model_dump(mode="json"), "parameters": rule.parameters()}
+            for rule in registry.rules
+        ]
+        print(json.dumps(catalogue, indent=2))
         return EXIT_OK
-    print(f"{'ID':<14}{'SEVERITY':<10}{'CATEGORY':<16}TITLE")
-    for meta in metas:
-        print(f"{meta.id:<14}{meta.severity.value:<10}{meta.category.value:<16}{meta.title}")
+    print(f"{'ID':<14}{'SEVERITY':<10}{'CATEGORY':<16}{'PARAMETERS':<24}TITLE")
+    for rule in registry.rules:
+        meta = rule.meta
+        params = ", ".join(f"{p['name']}={p['default']}" for p in rule.parameters()) or "-"
+        print(
+            f"{meta.id:<14}{meta.severity.value:<10}{meta.category.value:<16}{params:<24}"
+            f"{meta.title}"
+        )
     return EXIT_OK
 
 

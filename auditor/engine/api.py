@@ -154,6 +154,20 @@ class Rule(Generic[S, P]):
         """The rule id."""
         return self.meta.id
 
+    def parameters(self) -> list[dict[str, JsonValue]]:
+        """The declared parameters with their types, defaults and descriptions, for catalogues."""
+        schema = self.params.model_json_schema()
+        defaults = self.params().model_dump(mode="json")
+        return [
+            {
+                "name": name,
+                "type": spec.get("type", "object"),
+                "default": defaults.get(name),
+                "description": spec.get("description", ""),
+            }
+            for name, spec in schema.get("properties", {}).items()
+        ]
+
 
 @overload
 def rule(

@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -130,13 +130,15 @@ def load_folder(folder: Path, *, prefix: str | None = None) -> Iterator[LoadedRu
             yield LoadedRule(rule=found, origin=str(path))
 
 
-def load_entry_points(group: str = ENTRY_POINT_GROUP) -> Iterator[LoadedRule]:
-    """Rules from installed packages: each entry point names a module.
+def load_entry_points(points: Iterable[EntryPoint] | None = None) -> Iterator[LoadedRule]:
+    """Rules from installed packages: each entry point of ``auditor.rules`` names a module.
 
     Raises:
         RuleLoadError: an entry point fails to load.
     """
-    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+    if points is None:
+        points = entry_points(group=ENTRY_POINT_GROUP)
+    for ep in sorted(points, key=lambda e: e.name):
         origin = f"entry point {ep.name} = {ep.value}"
         try:
             module = ep.load()

@@ -195,3 +195,38 @@ def test_daemon_rejects_bad_cron(tmp_path: Path, capsys: pytest.CaptureFixture[s
     config.write_text('[schedule]\ncron = "every night"\n')
     assert main(["daemon", "--config", str(config)]) == 2
     assert "schedule.cron" in capsys.readouterr().err
+
+
+def test_rule_parameters_are_validated_at_start_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "our-rules"
+    folder.mkdir()
+    source = Path(__file__).parents[1] / "unit" / "entry_point_rules.py"
+    (folder / "limits.py").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    config = tmp_path / "auditor.toml"
+    config.write_text(
+        '[rules]\nfolders = ["our-rules"]\n'
+        '[rules.overrides."AML-EXT-001".params]\nmax_items = "many"\n'
+    )
+    assert main(["scan", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "rules.overrides.AML-EXT-001.params" in err and "max_items" in err
+    listed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "auditor",
+            "rules",
+            "list",
+            "--format",
+            "json",
+            "--config",
+            str(config),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rule = next(r for r in json.loads(listed.stdout) if r["id"] == "AML-EXT-001")
+    assert rule["parameters"][0]["name"] == "max_items"

@@ -177,3 +177,40 @@ def test_waivers_suppress_fails_until_they_expire() -> None:
     later, expired = apply_waivers(findings, [waiver], date(2025, 7, 1))
     assert later[0].status is Status.FAIL
     assert expired == (waiver,)
+
+
+def test_entry_point_modules_load_like_folders() -> None:
+    from importlib.metadata import EntryPoint
+
+    from auditor.engine.registry import load_entry_points
+
+    good = EntryPoint(name="ext", value="tests.unit.entry_point_rules", group="auditor.rules")
+    loaded = list(load_entry_points([good]))
+    assert [item.rule.id for item in loaded] == ["AML-EXT-001"]
+    assert loaded[0].origin.startswith("entry point ext")
+    assert loaded[0].rule.parameters() == [
+        {
+            "name": "max_items",
+            "type": "integer",
+            "default": 3,
+            "description": "how many items are too many",
+        }
+    ]
+    broken = EntryPoint(name="bad", value="tests.unit.no_such_module", group="auditor.rules")
+    with pytest.raises(RuleLoadError, match="entry point bad"):
+        list(load_entry_points([broken]))
+
+
+def test_configured_parameters_reach_the_rule() -> None:
+    from importlib.metadata import EntryPoint
+
+    from pydantic import BaseModel
+
+    from auditor.engine.registry import RuleRegistry, load_entry_points
+    from tests.unit.entry_point_rules import Limits
+
+    ep = EntryPoint(name="ext", value="tests.unit.entry_point_rules", group="auditor.rules")
+    registry = RuleRegistry(list(load_entry_points([ep])))
+    params: dict[str, BaseModel] = {"AML-EXT-001": Limits(max_items=7)}
+    findings = evaluate(make_inventory(), registry.rules, RuleSettings(params=params), NOW)
+    assert findings[0].message.endswith("limit 7")
