@@ -71,7 +71,8 @@ def collect_inventory(
         collected_at=now,
         cloud=cloud,
         scope=Scope(
-            subscriptions=tuple(subscription_ids),
+            # A management-group audit covers whatever lies under the groups, not a fixed list.
+            subscriptions=() if scope_settings.management_groups else tuple(subscription_ids),
             management_groups=tuple(scope_settings.management_groups),
             all_visible=all_visible,
         ),

@@ -188,3 +188,13 @@ def test_notices_reach_report_json_and_html(start_simulator: StartSimulator, tmp
     assert [n["code"] for n in report["notices"]] == ["AuthorizationFailed"] * 2
     assert [e["scope"].rsplit("/", 1)[1] for e in report["errors"]] == ["kv-claims-ops-weu"]
     assert "Notices (2)" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_management_group_scope_limits_workspaces(sample_simulator: Simulator) -> None:
+    prod = "74110aca-ce31-4926-b6b5-dae1e3359925"
+    sweep = Sweep(sample_simulator, ScopeSettings(management_groups=("mg-larkspur-ml-prod",)))
+    inv = sweep.inventory
+    assert inv.workspaces
+    assert {ws.resource.subscription_id for ws in inv.workspaces} == {prod}
+    assert inv.scope.management_groups == ("mg-larkspur-ml-prod",)
+    assert inv.scope.subscriptions == ()
