@@ -12,6 +12,7 @@ import pytest
 
 from auditor.cli import main
 from auditor.inventory.snapshot import dump_inventory
+from auditor.report.schema import validate_report
 from auditor.simulator import Simulator, sample_tenant_path
 from auditor.simulator_config import render_simulator_config
 from tests.builders import make_inventory
@@ -27,6 +28,7 @@ def sim_config(sim: Simulator, tmp_path: Path, extra: str = "") -> Path:
 
 def findings_of(out: Path) -> list[tuple[str, str, str, str]]:
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    validate_report(report)
     return sorted(
         (f["rule_id"], f["resource_id"].lower(), f["status"], f["fingerprint"])
         for f in report["findings"]

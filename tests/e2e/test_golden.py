@@ -12,6 +12,7 @@ import pytest
 from auditor.clock import FixedClock
 from auditor.pipeline import prepare_rules, run_audit, write_outputs
 from auditor.report.model import AuditResult
+from auditor.report.schema import validate_report
 from auditor.simulator import Simulator
 from tests.conftest import settings_for
 
@@ -41,6 +42,8 @@ def test_matches_golden(golden_run: Path, update_goldens: bool, name: str) -> No
         golden.write_text(produced, encoding="utf-8")
     assert golden.exists(), f"no golden file {golden}; run pytest --update-goldens"
     expected = golden.read_text(encoding="utf-8")
+    if name == "report.json":
+        validate_report(json.loads(produced))
     if name.endswith(".json"):
         assert json.loads(produced) == json.loads(expected)
     assert produced == expected
