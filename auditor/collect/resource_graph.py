@@ -100,8 +100,12 @@ class ResourceGraphQuery:
             response, headers = self._post(request)
             if not isinstance(response.data, list):
                 raise MalformedPayloadError("Resource Graph answered without a 'data' row array")
-            yield response.data
             skip_token = response.skip_token
+            truncated = getattr(response.result_truncated, "value", response.result_truncated)
+            if not skip_token and str(truncated).lower() == "true":
+                # Rows are missing and there is no way to page to them: never a silent subset.
+                raise MalformedPayloadError("Resource Graph truncated the result without paging")
+            yield response.data
             if not skip_token:
                 return
             if _quota_exhausted(headers):

@@ -198,3 +198,15 @@ def test_management_group_scope_limits_workspaces(sample_simulator: Simulator) -
     assert {ws.resource.subscription_id for ws in inv.workspaces} == {prod}
     assert inv.scope.management_groups == ("mg-larkspur-ml-prod",)
     assert inv.scope.subscriptions == ()
+
+
+def test_truncated_graph_result_is_never_a_silent_subset(start_simulator: StartSimulator) -> None:
+    truncated = {
+        "method": "POST",
+        "path": GRAPH_PATH,
+        "status": 200,
+        "body": {"totalRecords": 50, "count": 1, "resultTruncated": "true", "data": []},
+    }
+    sweep = Sweep(start_simulator(faults=[truncated]))
+    assert {n.code for n in sweep.inventory.notices} == {"MalformedResponse"}
+    assert len(sweep.inventory.workspaces) >= 8  # listed through ARM instead
