@@ -75,14 +75,18 @@ class RuleRegistry:
 
 
 def builtin_rules_dir() -> Path:
-    """The built-in pack: ``rules/`` beside the package in a checkout, else the installed copy."""
-    checkout = Path(__file__).resolve().parents[2] / "rules"
-    if checkout.is_dir():
-        return checkout
+    """The built-in pack: the installed ``auditor_rules`` package, else ``rules/`` in a checkout.
+
+    Raises:
+        RuleLoadError: neither exists.
+    """
     spec = importlib.util.find_spec(BUILTIN_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise RuleLoadError("the built-in rule pack is not installed (package auditor_rules)")
-    return Path(next(iter(spec.submodule_search_locations)))
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    checkout = Path(__file__).resolve().parents[2] / "rules"
+    if (checkout / "__init__.py").is_file():
+        return checkout
+    raise RuleLoadError("the built-in rule pack is not installed (package auditor_rules)")
 
 
 def rules_in_module(module: ModuleType) -> list[AnyRule]:
