@@ -162,11 +162,18 @@ class Inventory:
     notices: tuple[CollectionError, ...] = ()
     schema_version: str = INVENTORY_SCHEMA_VERSION
     _by_key: Mapping[str, Resource] = field(init=False, repr=False, compare=False)
+    _users: Mapping[str, tuple[Workspace, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        """Index resources by their lowercased id."""
-        index = MappingProxyType({r.key: r for r in self.resources})
-        object.__setattr__(self, "_by_key", index)
+        """Index resources, and the workspaces naming each attached id, by lowercased id."""
+        object.__setattr__(self, "_by_key", MappingProxyType({r.key: r for r in self.resources}))
+        users: dict[str, list[Workspace]] = {}
+        for ws in self.workspaces:
+            # A workspace naming the same id twice (two roles) still counts once.
+            for key in dict.fromkeys(ref.key for ref in ws.attached.values() if ref is not None):
+                users.setdefault(key, []).append(ws)
+        frozen = MappingProxyType({key: tuple(found) for key, found in users.items()})
+        object.__setattr__(self, "_users", frozen)
 
     def get_resource(self, resource_id: str) -> Resource | None:
         """The attached resource with this id (any casing), if it was read."""
@@ -174,12 +181,7 @@ class Inventory:
 
     def workspaces_using(self, resource_id: str) -> tuple[Workspace, ...]:
         """Every workspace that names this resource as one of its attached resources."""
-        key = resource_key(resource_id)
-        return tuple(
-            ws
-            for ws in self.workspaces
-            if any(ref is not None and ref.key == key for ref in ws.attached.values())
-        )
+        return self._users.get(resource_key(resource_id), ())
 
     @property
     def is_partial(self) -> bool:
