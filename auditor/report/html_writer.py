@@ -12,22 +12,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from auditor.findings import Finding, Status
-from auditor.ids import resource_key
 from auditor.inventory.model import AttachedRole, LookupState, Workspace
 from auditor.report.files import atomic_write_text
-from auditor.report.json_writer import (
-    ATTACHED_EXPOSURE_RULES,
-    WORKSPACE_EXPOSURE_RULES,
-    build_report,
-    exposure,
-    finding_to_dict,
-    sorted_findings,
-)
+from auditor.report.json_writer import FindingIndex, build_report, finding_to_dict
 from auditor.report.model import AuditResult
 
 HTML_FILE_NAME = "report.html"
@@ -74,21 +67,21 @@ class WorkspaceSection:
 
 def render_html_report(result: AuditResult) -> str:
     """The HTML report for ``result``; the same result always gives the same text."""
-    report = build_report(result)
-    findings = sorted_findings(result.findings)
+    index = FindingIndex(result.findings)
+    report = build_report(result, index)
     workspaces = sorted(result.inventory.workspaces, key=lambda ws: ws.key)
     docs = report["workspaces"]
     assert isinstance(docs, list)
     sections = tuple(
-        _section(index, ws, doc, findings)
-        for index, (ws, doc) in enumerate(zip(workspaces, docs, strict=True), start=1)
+        _section(index, position, ws, doc)
+        for position, (ws, doc) in enumerate(zip(workspaces, docs, strict=True), start=1)
     )
     known = {ws.key for ws in workspaces}
     # A finding tied to no audited workspace (e.g. a subscription-level check) must not vanish.
     other = tuple(
         finding_to_dict(f)
-        for f in _fails_first(findings)
-        if not any(resource_key(i) in known for i in f.workspace_ids)
+        for f in _fails_first(index.findings)
+        if not index.is_known_workspace(f, known)
     )
     template = _environment().get_template("report.html.j2")
     return template.render(report=report, sections=sections, other_findings=other)
@@ -118,33 +111,31 @@ def _environment() -> Environment:
     return env
 
 
-def _section(index: int, ws: Workspace, doc: object, findings: list[Finding]) -> WorkspaceSection:
+def _section(index: FindingIndex, position: int, ws: Workspace, doc: object) -> WorkspaceSection:
     assert isinstance(doc, dict)
-    own = [f for f in findings if any(resource_key(i) == ws.key for i in f.workspace_ids)]
     return WorkspaceSection(
-        anchor=f"ws-{index}",
+        anchor=f"ws-{position}",
         doc=doc,
-        bundle=_bundle(ws, findings),
-        findings=tuple(finding_to_dict(f) for f in _fails_first(own)),
+        bundle=_bundle(ws, doc),
+        findings=tuple(finding_to_dict(f) for f in _fails_first(index.of_workspace(ws.key))),
     )
 
 
-def _bundle(ws: Workspace, findings: list[Finding]) -> tuple[BundleRow, ...]:
-    ws_exposed = exposure(findings, ws.id, WORKSPACE_EXPOSURE_RULES)
-    rows = [BundleRow("workspace", ws.name, ws.id, "found", _EXPOSED_LABELS[ws_exposed])]
+def _bundle(ws: Workspace, doc: Mapping[str, Any]) -> tuple[BundleRow, ...]:
+    """The bundle table, with exposure as report.json states it (computed once, there)."""
+    rows = [BundleRow("workspace", ws.name, ws.id, "found", _EXPOSED_LABELS[doc["exposed"]])]
     for role in AttachedRole:
         ref = ws.attached.get(role)
         if ref is None:
             rows.append(BundleRow(role.value, "", "", "none", "n/a"))
             continue
-        exposed = exposure(findings, ref.id, ATTACHED_EXPOSURE_RULES)
         rows.append(
             BundleRow(
                 role=role.value,
                 name=_last_segment(ref.id),
                 id=ref.id,
                 state=_STATE_LABELS[ref.state],
-                exposed=_EXPOSED_LABELS[exposed],
+                exposed=_EXPOSED_LABELS[doc["attached"][role.value]["exposed"]],
                 reason=ref.reason,
             )
         )

@@ -40,9 +40,54 @@ _DEFAULT_REASONS = {
 }
 
 
-def build_report(result: AuditResult) -> dict[str, object]:
+class FindingIndex:
+    """Findings by subject and by workspace (lowercased ids), built once per report.
+
+    Looking findings up per workspace and per attached resource by scanning the whole list made
+    report writing quadratic in the size of the estate.
+    """
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        """Index findings, keeping their order."""
+        self.findings = sorted_findings(findings)
+        self._by_subject: dict[str, list[Finding]] = {}
+        self._by_workspace: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            self._by_subject.setdefault(resource_key(finding.resource_id), []).append(finding)
+            for key in dict.fromkeys(resource_key(i) for i in finding.workspace_ids):
+                self._by_workspace.setdefault(key, []).append(finding)
+
+    def of_workspace(self, workspace_key: str) -> list[Finding]:
+        """Findings whose ``workspace_ids`` name this workspace, in report order."""
+        return self._by_workspace.get(workspace_key, [])
+
+    def is_known_workspace(self, finding: Finding, workspace_keys: set[str]) -> bool:
+        """True when the finding concerns one of these workspaces."""
+        return any(resource_key(i) in workspace_keys for i in finding.workspace_ids)
+
+    def exposure(self, resource_id: str, rules: frozenset[str]) -> bool | None:
+        """Whether ``resource_id`` is reachable from any network, by the verdicts of ``rules``.
+
+        True when one of them fails, False when there are some and all pass, None otherwise (no
+        verdict, or one that is unknown or errored): never a guess. A waiver accepts the risk but
+        does not close the network, so a suppressed finding counts with its original status.
+        """
+        statuses = [
+            _effective_status(f)
+            for f in self._by_subject.get(resource_key(resource_id), [])
+            if f.rule_id in rules
+        ]
+        if Status.FAIL in statuses:
+            return True
+        if statuses and all(s is Status.PASS for s in statuses):
+            return False
+        return None
+
+
+def build_report(result: AuditResult, index: FindingIndex | None = None) -> dict[str, object]:
     """The report document for ``result``, as plain JSON-ready dicts and lists."""
-    findings = sorted_findings(result.findings)
+    index = index or FindingIndex(result.findings)
+    findings = index.findings
     workspaces = sorted(result.inventory.workspaces, key=lambda ws: ws.key)
     errors = result.inventory.errors
     return {
@@ -57,7 +102,7 @@ def build_report(result: AuditResult) -> dict[str, object]:
             "cost": {"currency": None, "total": None, "period": {"from": None, "to": None}},
             "errors": len(errors),
         },
-        "workspaces": [_workspace(ws, findings) for ws in workspaces],
+        "workspaces": [_workspace(ws, index) for ws in workspaces],
         "findings": [finding_to_dict(f) for f in findings],
         "errors": [_error(e) for e in errors],
         # Failures a fallback made good (no data missing), e.g. Resource Graph denied.
@@ -150,8 +195,7 @@ def _fails_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     return counts
 
 
-def _workspace(ws: Workspace, findings: list[Finding]) -> dict[str, object]:
-    own = [f for f in findings if any(resource_key(i) == ws.key for i in f.workspace_ids)]
+def _workspace(ws: Workspace, index: FindingIndex) -> dict[str, object]:
     return {
         "id": ws.id,
         "name": ws.name,
@@ -161,14 +205,12 @@ def _workspace(ws: Workspace, findings: list[Finding]) -> dict[str, object]:
         "kind": ws.resource.kind,
         "tags": dict(sorted(ws.resource.tags.items())),
         "public_network_access": _public_network_access(ws.resource),
-        "exposed": exposure(findings, ws.id, WORKSPACE_EXPOSURE_RULES),
-        "attached": {
-            role.value: _attached(ws.attached.get(role), findings) for role in AttachedRole
-        },
+        "exposed": index.exposure(ws.id, WORKSPACE_EXPOSURE_RULES),
+        "attached": {role.value: _attached(ws.attached.get(role), index) for role in AttachedRole},
         "computes": _computes(ws.computes),
         "computes_error": ws.computes_error,
         "cost": {"currency": None, "total": None, "by_resource": []},
-        "findings": {"by_status": dict(count_by(own))},
+        "findings": {"by_status": dict(count_by(index.of_workspace(ws.key)))},
     }
 
 
@@ -179,35 +221,15 @@ def _public_network_access(resource: Resource) -> str | None:
     return None
 
 
-def _attached(ref: AttachedRef | None, findings: list[Finding]) -> dict[str, object] | None:
+def _attached(ref: AttachedRef | None, index: FindingIndex) -> dict[str, object] | None:
     if ref is None:
         return None
     found = {LookupState.FOUND: True, LookupState.NOT_FOUND: False}.get(ref.state)
     doc: dict[str, object] = {"id": ref.id, "found": found, "status": ref.state.value}
     if ref.state is not LookupState.FOUND:
         doc["reason"] = ref.reason or _DEFAULT_REASONS[ref.state]
-    doc["exposed"] = exposure(findings, ref.id, ATTACHED_EXPOSURE_RULES)
+    doc["exposed"] = index.exposure(ref.id, ATTACHED_EXPOSURE_RULES)
     return doc
-
-
-def exposure(findings: Iterable[Finding], resource_id: str, rules: frozenset[str]) -> bool | None:
-    """Whether ``resource_id`` is reachable from any network, by the verdicts of ``rules`` on it.
-
-    True when one of them fails, False when there are some and all pass, None otherwise (no
-    verdict, or one that is unknown or errored): never a guess. A waiver accepts the risk but does
-    not close the network, so a suppressed finding counts with its original status.
-    """
-    key = resource_key(resource_id)
-    statuses = [
-        _effective_status(f)
-        for f in findings
-        if f.rule_id in rules and resource_key(f.resource_id) == key
-    ]
-    if Status.FAIL in statuses:
-        return True
-    if statuses and all(s is Status.PASS for s in statuses):
-        return False
-    return None
 
 
 def _effective_status(finding: Finding) -> Status | None:
