@@ -5,6 +5,7 @@ Graph did not return is read with ARM GETs (an attached resource outside the que
 created, deleted, or not readable), and ARM listing replaces Resource Graph when it is denied.
 """
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +33,7 @@ from auditor.inventory.model import (
     LookupState,
     Resource,
 )
+from auditor.json_types import thaw
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +123,13 @@ def attached_refs_named(workspace: Resource) -> dict[AttachedRole, str | None]:
     named: dict[AttachedRole, str | None] = {}
     for role in AttachedRole:
         value = workspace.prop(role.workspace_property)
-        named[role] = value.strip() if isinstance(value, str) and value.strip() else None
+        if value is None or (isinstance(value, str) and not value.strip()):
+            named[role] = None
+        elif isinstance(value, str):
+            named[role] = value.strip()
+        else:
+            # Not an id at all: keep it visible so its lookup fails as unknown, not "names none".
+            named[role] = json.dumps(thaw(value), sort_keys=True)
     return named
 
 

@@ -210,3 +210,17 @@ def test_truncated_graph_result_is_never_a_silent_subset(start_simulator: StartS
     sweep = Sweep(start_simulator(faults=[truncated]))
     assert {n.code for n in sweep.inventory.notices} == {"MalformedResponse"}
     assert len(sweep.inventory.workspaces) >= 8  # listed through ARM instead
+
+
+def test_malformed_attached_reference_is_unknown_not_absent(
+    start_simulator: StartSimulator, sample_tenant_data: dict[str, Any]
+) -> None:
+    resources = [dict(r) for r in sample_tenant_data["resources"]]
+    target = next(r for r in resources if r["name"] == "mlw-fraud-prod-weu")
+    target["properties"] = {**target["properties"], "keyVault": {"unexpected": "object"}}
+    inv = Sweep(start_simulator(resources=resources)).inventory
+    ref = next(ws for ws in inv.workspaces if ws.name == "mlw-fraud-prod-weu").attached[
+        AttachedRole.KEY_VAULT
+    ]
+    assert ref is not None and ref.state is LookupState.UNKNOWN
+    assert any(e.code == "UnexpectedResourceType" for e in inv.errors)
