@@ -16,6 +16,7 @@ from auditor.config import ConfigError, Settings, load_settings
 from auditor.engine.registry import RuleLoadError, load_registry
 from auditor.findings import Severity
 from auditor.inventory.snapshot import InventoryFormatError, load_inventory
+from auditor.log_setup import setup_logging
 from auditor.pipeline import exit_code, prepare_rules, run_audit, write_outputs
 from auditor.report.model import AuditResult
 
@@ -31,16 +32,6 @@ class UsageError(Exception):
 
 def _fail_on(value: str) -> Severity | None:
     return None if value == "none" else Severity(value)
-
-
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # The SDK logs request URLs and headers at INFO; keep it to warnings.
-    logging.getLogger("azure").setLevel(logging.WARNING)
 
 
 def _point_latest(base: Path, run_dir: Path) -> None:
@@ -225,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    _setup_logging(args.verbose)
+    setup_logging(args.verbose)
     from auditor.simulator import TenantError
 
     try:

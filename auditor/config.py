@@ -110,6 +110,14 @@ class CollectionSettings(_Model):
     retry_backoff_seconds: Annotated[float, Field(ge=0, le=60)] = 0.8
     timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 60.0
     resource_graph_page_size: Annotated[int, Field(ge=1, le=1000)] = 1000
+    # The longest the auditor waits before retrying a throttled call (Retry-After, quota reset); a
+    # longer demand ends the call at once and its data is unknown, instead of holding the run.
+    max_retry_wait_seconds: Annotated[float, Field(ge=0, le=600)] = 60.0
+    # The whole collection phase: past it, calls not yet made are not made, their data is unknown
+    # and the run is partial. Judging and writing reports still happen.
+    deadline_seconds: Annotated[float, Field(gt=0, le=86_400)] = 3600.0
+    # Pages of one listing (ARM nextLink, Resource Graph $skipToken) before it counts as a loop.
+    max_pages: Annotated[int, Field(ge=1, le=100_000)] = 1000
 
 
 class RuleOverride(_Model):

@@ -108,8 +108,15 @@ def collect(settings: Settings, clock: Clock) -> tuple[Inventory, Mapping[str, A
 
 
 def run_status(inventory: Inventory, findings: tuple[Finding, ...]) -> RunStatus:
-    """``failed`` on a crash, ``partial`` when data is missing, else ``complete``."""
+    """``failed`` when nothing was audited, ``partial`` when data is missing, else ``complete``.
+
+    No workspace with collection errors means nothing could be audited (401 everywhere, every
+    listing denied, a crash): that is ``failed``, never the ``partial`` of one unreadable vault.
+    An empty scope without errors is a ``complete`` audit of nothing.
+    """
     if any(e.source == "auditor" for e in inventory.errors):
+        return RunStatus.FAILED
+    if not inventory.workspaces and inventory.errors:
         return RunStatus.FAILED
     incomplete = (Status.UNKNOWN, Status.ERROR)
     if inventory.errors or any(f.status in incomplete for f in findings):
