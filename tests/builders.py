@@ -89,7 +89,13 @@ def arm_id(resource_type: str, name: str, *, resource_group: str = RESOURCE_GROU
 def make_resource(
     *, type: str, name: str, properties: Overrides | None = None, **overrides: Any
 ) -> Resource:
-    """A resource with exactly these properties; ``overrides`` replace other Resource fields."""
+    """A resource with exactly these properties; ``overrides`` replace other Resource fields.
+
+    ``has_properties=False`` builds a document Azure sent without a ``properties`` object (as
+    collection freezes it: no properties at all, whatever ``properties=`` says).
+    """
+    if overrides.get("has_properties") is False:
+        properties = None
     base = Resource(
         id=arm_id(type, name),
         name=name,

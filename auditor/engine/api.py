@@ -30,6 +30,14 @@ from typing import Any, Generic, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict
 
+from auditor.engine.reading import (
+    Read,
+    read_bool,
+    read_list,
+    read_object,
+    read_text,
+    wrong_types,
+)
 from auditor.engine.subjects import (
     ApplicationInsightsSubject,
     AttachedSubject,
@@ -56,6 +64,7 @@ __all__ = [
     "KeyVaultSubject",
     "NoParams",
     "Outcome",
+    "Read",
     "Rule",
     "RuleContext",
     "RuleMeta",
@@ -63,8 +72,13 @@ __all__ = [
     "StorageAccountSubject",
     "failed",
     "passed",
+    "read_bool",
+    "read_list",
+    "read_object",
+    "read_text",
     "rule",
     "unknown",
+    "wrong_types",
 ]
 
 RULE_ID_PATTERN = re.compile(r"^AML-[A-Z]{2,8}-\d{3}$")

@@ -1,8 +1,8 @@
 """Run every rule over its subjects and turn outcomes into findings.
 
 Missing data never passes: an attached resource that could not be read, computes that could not be
-listed, or a collection error in a source a rule needs all give ``unknown`` without calling
-the rule.
+listed, a subject whose document came without a ``properties`` object, or a collection error in a
+source a rule needs all give ``unknown`` without calling the rule.
 A rule that raises gives ``error`` for that subject only.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from auditor.engine.api import Outcome, Rule, RuleContext
+from auditor.engine.reading import no_properties
 from auditor.engine.subjects import (
     ATTACHED_SUBJECT_TYPES,
     AttachedSubject,
@@ -24,7 +25,7 @@ from auditor.engine.subjects import (
     list_bundles,
 )
 from auditor.findings import Finding, Severity, Status, fingerprint
-from auditor.inventory.model import Inventory, LookupState
+from auditor.inventory.model import Inventory, LookupState, Resource
 from auditor.json_types import freeze_object
 
 logger = logging.getLogger(__name__)
@@ -55,12 +56,24 @@ def _unknown(message: str) -> Outcome:
     return Outcome(status=Status.UNKNOWN, message=message)
 
 
+def _target(subject: Bundle | AttachedSubject | ComputeSubject, resource: Resource) -> _Target:
+    """The subject, or ``unknown`` when its own document has no ``properties`` object.
+
+    Read as empty, such a document would look like one where every property is absent, and
+    absence passes or fails several rules (AML-NET-003, AML-NET-012, AML-AUTH-002).
+    """
+    if not resource.has_properties:
+        outcome = _unknown(no_properties(resource) + ".")
+        return _Target(subject.subject_id, subject.workspace_ids(), None, outcome)
+    return _Target(subject.subject_id, subject.workspace_ids(), subject)
+
+
 def list_targets(rule: AnyRule, inventory: Inventory) -> Iterator[_Target]:
     """The subjects of one rule, with those whose data is missing already decided as unknown."""
     subject_type = rule.subject
     if issubclass(subject_type, Bundle):
         for bundle in list_bundles(inventory):
-            yield _Target(bundle.subject_id, bundle.workspace_ids(), bundle)
+            yield _target(bundle, bundle.resource)
     elif issubclass(subject_type, AttachedSubject):
         role = next(r for r, t in ATTACHED_SUBJECT_TYPES.items() if issubclass(subject_type, t))
         for ref in list_attached_refs(inventory, role):
@@ -75,7 +88,7 @@ def list_targets(rule: AnyRule, inventory: Inventory) -> Iterator[_Target]:
                     ref.id, ws_ids, None, _unknown(f"{ref.id} could not be read: {reason}")
                 )
                 continue
-            yield _Target(resource.id, ws_ids, subject_type(resource=resource, workspaces=users))
+            yield _target(subject_type(resource=resource, workspaces=users), resource)
     elif issubclass(subject_type, ComputeSubject):
         for ws in inventory.workspaces:
             if ws.computes is None:
@@ -84,7 +97,7 @@ def list_targets(rule: AnyRule, inventory: Inventory) -> Iterator[_Target]:
                 yield _Target(f"{ws.id}/computes", (ws.id,), None, _unknown(message))
                 continue
             for compute in ws.computes:
-                yield _Target(compute.id, (ws.id,), ComputeSubject(resource=compute, workspace=ws))
+                yield _target(ComputeSubject(resource=compute, workspace=ws), compute)
 
 
 def _missing_sources(rule: AnyRule, inventory: Inventory, target: _Target) -> list[str]:

@@ -2,30 +2,54 @@
 
 Everything here is pure and reads only the frozen inventory model, so rules stay small and several
 rules (the per-resource NET rules and the bundle-wide AML-NET-020) judge exposure the same way.
+
+Reachability is never ``restricted`` while a value it reads has the wrong JSON type, and a resource
+without a ``properties`` object is always ``unknown``: a malformed document proves nothing safe.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
+from auditor.engine.reading import (
+    Read,
+    ReadState,
+    json_type,
+    no_properties,
+    read_bool,
+    read_list,
+    read_object,
+    read_text,
+    render,
+    wrong_types,
+)
 from auditor.inventory.model import AttachedRole, Resource
 from auditor.json_types import JsonObject, JsonValue, freeze_object
 
 __all__ = [
     "Reachability",
     "ReachabilityState",
+    "Read",
+    "ReadState",
     "as_bool",
     "as_text",
     "container_registry_reachability",
     "describe",
     "is_value",
+    "json_type",
     "key_vault_reachability",
     "label",
     "name_from_id",
+    "no_properties",
     "reachability_of",
+    "read_bool",
+    "read_list",
+    "read_object",
+    "read_text",
+    "render",
     "storage_reachability",
     "workspace_reachability",
+    "wrong_types",
 ]
 
 ReachabilityState = Literal["reachable", "restricted", "unknown"]
@@ -41,12 +65,15 @@ class Reachability:
 
 
 def as_text(value: JsonValue) -> str | None:
-    """The value when it is a string, else ``None`` (absent, null or another JSON type)."""
+    """The value when it is a string, else ``None`` (absent, null or another JSON type).
+
+    This cannot tell absent from wrong-typed; rules should prefer :func:`read_text`.
+    """
     return value if isinstance(value, str) else None
 
 
 def as_bool(value: JsonValue) -> bool | None:
-    """The value when it is a JSON boolean, else ``None``."""
+    """The value when it is a JSON boolean, else ``None``; rules should prefer :func:`read_bool`."""
     return value if isinstance(value, bool) else None
 
 
@@ -80,69 +107,77 @@ def label(resource: Resource) -> str:
     return f"'{resource.name}' ({resource.id})"
 
 
+def _no_properties() -> Reachability:
+    # Callers name the resource already; the reason only says what is missing.
+    return Reachability("unknown", "Azure returned no properties object for it")
+
+
+def _wrong(reads: tuple[Read[Any], ...], evidence: JsonObject) -> Reachability | None:
+    """``unknown`` naming each wrong-typed value, or None when every value has its type."""
+    problems = wrong_types(*reads)
+    if not problems:
+        return None
+    return Reachability("unknown", "wrong type: " + "; ".join(problems), evidence)
+
+
 def workspace_reachability(resource: Resource) -> Reachability:
     """Reachability of an ML workspace (``publicNetworkAccess`` and the legacy VNet flag).
 
     The legacy ``allowPublicAccessWhenBehindVnet`` opens a workspace even when it sits behind a
     private endpoint, so it counts as public whatever ``publicNetworkAccess`` says.
     """
-    pna = resource.prop("publicNetworkAccess")
-    legacy = resource.prop("allowPublicAccessWhenBehindVnet")
+    if not resource.has_properties:
+        return _no_properties()
+    pna = read_text(resource, "publicNetworkAccess")
+    legacy = read_bool(resource, "allowPublicAccessWhenBehindVnet")
     evidence = freeze_object(
-        {"publicNetworkAccess": pna, "allowPublicAccessWhenBehindVnet": legacy}
+        {"publicNetworkAccess": pna.shown, "allowPublicAccessWhenBehindVnet": legacy.shown}
     )
     reasons = []
-    if is_value(pna, "Enabled"):
+    if is_value(pna.value, "Enabled"):
         reasons.append("publicNetworkAccess is Enabled")
-    if legacy is True:
+    if legacy.value is True:
         reasons.append("allowPublicAccessWhenBehindVnet is true")
     if reasons:
         return Reachability("reachable", " and ".join(reasons), evidence)
-    if is_value(pna, "Disabled"):
+    wrong = _wrong((pna, legacy), evidence)
+    if wrong is not None:
+        return wrong
+    if is_value(pna.value, "Disabled"):
         return Reachability("restricted", "publicNetworkAccess is Disabled", evidence)
-    return Reachability("unknown", f"publicNetworkAccess is {describe(pna)}", evidence)
-
-
-def _firewall_reachability(
-    pna: JsonValue,
-    acls_present: bool,
-    default_action: JsonValue,
-    acl_path: str,
-    evidence: Mapping[str, JsonValue],
-    *,
-    absent_acls_allow_all: bool,
-) -> Reachability:
-    """Shared logic of storage accounts and key vaults: public access switch, then firewall."""
-    frozen = freeze_object(evidence)
-    if is_value(pna, "Disabled"):
-        return Reachability("restricted", "publicNetworkAccess is Disabled", frozen)
-    # The catalogue's condition is "is not Disabled", so an absent switch counts as open here and
-    # the firewall decides.
-    prefix = f"publicNetworkAccess is {describe(pna)}"
-    if not acls_present:
-        if absent_acls_allow_all:
-            return Reachability(
-                "reachable", f"{prefix} and no networkAcls are set (all networks allowed)", frozen
-            )
-        return Reachability("unknown", f"{prefix} and networkAcls is absent", frozen)
-    if is_value(default_action, "Deny"):
-        return Reachability("restricted", f"{prefix} but {acl_path} is Deny", frozen)
-    if is_value(default_action, "Allow"):
-        return Reachability("reachable", f"{prefix} and {acl_path} is Allow", frozen)
-    return Reachability("unknown", f"{prefix} and {acl_path} is {describe(default_action)}", frozen)
+    return Reachability("unknown", f"publicNetworkAccess is {pna.describe()}", evidence)
 
 
 def _network_acls_reachability(resource: Resource, *, absent_acls_allow_all: bool) -> Reachability:
-    pna = resource.prop("publicNetworkAccess")
-    action = resource.prop("networkAcls", "defaultAction")
-    return _firewall_reachability(
-        pna,
-        resource.prop("networkAcls") is not None,
-        action,
-        "networkAcls.defaultAction",
-        {"publicNetworkAccess": pna, "networkAcls.defaultAction": action},
-        absent_acls_allow_all=absent_acls_allow_all,
+    """Storage accounts and key vaults: the public access switch, then the firewall default."""
+    if not resource.has_properties:
+        return _no_properties()
+    pna = read_text(resource, "publicNetworkAccess")
+    acls = read_object(resource, "networkAcls")
+    action = read_text(resource, "networkAcls", "defaultAction")
+    evidence = freeze_object(
+        {"publicNetworkAccess": pna.shown, "networkAcls.defaultAction": action.shown}
     )
+    wrong = _wrong((pna, acls, action), evidence)
+    if wrong is not None:
+        return wrong
+    if is_value(pna.value, "Disabled"):
+        return Reachability("restricted", "publicNetworkAccess is Disabled", evidence)
+    # The catalogue's condition is "is not Disabled", so an absent switch counts as open here and
+    # the firewall decides.
+    prefix = f"publicNetworkAccess is {pna.describe()}"
+    if acls.absent:
+        if absent_acls_allow_all:
+            return Reachability(
+                "reachable", f"{prefix} and no networkAcls are set (all networks allowed)", evidence
+            )
+        return Reachability("unknown", f"{prefix} and networkAcls is absent", evidence)
+    path = "networkAcls.defaultAction"
+    if is_value(action.value, "Deny"):
+        return Reachability("restricted", f"{prefix} but {path} is Deny", evidence)
+    if is_value(action.value, "Allow"):
+        return Reachability("reachable", f"{prefix} and {path} is Allow", evidence)
+    return Reachability("unknown", f"{prefix} and {path} is {action.describe()}", evidence)
 
 
 def storage_reachability(resource: Resource) -> Reachability:
@@ -161,31 +196,47 @@ def container_registry_reachability(resource: Resource) -> Reachability:
     Only the Premium SKU has a firewall, so for Basic and Standard the reason says that the fix is
     an upgrade or disabling public access, not a firewall rule.
     """
-    pna = resource.prop("publicNetworkAccess")
-    action = resource.prop("networkRuleSet", "defaultAction")
-    sku = as_text((resource.sku or {}).get("name"))
+    if not resource.has_properties:
+        return _no_properties()
+    pna = read_text(resource, "publicNetworkAccess")
+    action = read_text(resource, "networkRuleSet", "defaultAction")
+    sku = read_text(resource.sku, "name", prefix="sku")
     evidence = freeze_object(
-        {"publicNetworkAccess": pna, "networkRuleSet.defaultAction": action, "sku.name": sku}
+        {
+            "publicNetworkAccess": pna.shown,
+            "networkRuleSet.defaultAction": action.shown,
+            "sku.name": sku.shown,
+        }
     )
-    if is_value(pna, "Disabled"):
+    if (
+        is_value(pna.value, "Enabled")
+        and not action.wrong_type
+        and not is_value(action.value, "Deny")
+    ):
+        # Open whatever the SKU is: the SKU only shapes the advice.
+        observed = action.describe()
+        reason = f"publicNetworkAccess is Enabled and networkRuleSet.defaultAction is {observed}"
+        if is_value(sku.value, "Basic", "Standard"):
+            reason += (
+                f"; a {sku.value} registry cannot have a firewall at all (only Premium can):"
+                " upgrade to Premium and deny by default, or disable public access and use a"
+                " private endpoint"
+            )
+        elif sku.wrong_type:
+            reason += f"; cannot tell whether it can have a firewall ({sku.problem})"
+        return Reachability("reachable", reason, evidence)
+    wrong = _wrong((pna, action, sku), evidence)
+    if wrong is not None:
+        return wrong
+    if is_value(pna.value, "Disabled"):
         return Reachability("restricted", "publicNetworkAccess is Disabled", evidence)
-    if not is_value(pna, "Enabled"):
-        return Reachability("unknown", f"publicNetworkAccess is {describe(pna)}", evidence)
-    if is_value(action, "Deny"):
-        return Reachability(
-            "restricted",
-            "publicNetworkAccess is Enabled but networkRuleSet.defaultAction is Deny",
-            evidence,
-        )
-    reason = (
-        f"publicNetworkAccess is Enabled and networkRuleSet.defaultAction is {describe(action)}"
+    if not is_value(pna.value, "Enabled"):
+        return Reachability("unknown", f"publicNetworkAccess is {pna.describe()}", evidence)
+    return Reachability(
+        "restricted",
+        "publicNetworkAccess is Enabled but networkRuleSet.defaultAction is Deny",
+        evidence,
     )
-    if is_value(sku, "Basic", "Standard"):
-        reason += (
-            f"; a {sku} registry cannot have a firewall at all (only Premium can): upgrade to"
-            " Premium and deny by default, or disable public access and use a private endpoint"
-        )
-    return Reachability("reachable", reason, evidence)
 
 
 def reachability_of(role: AttachedRole, resource: Resource) -> Reachability | None:

@@ -17,7 +17,7 @@ from auditor.engine.api import (
     rule,
     unknown,
 )
-from auditor.engine.helpers import as_bool, as_text, describe, is_value, label
+from auditor.engine.helpers import Read, is_value, label, read_bool, read_text, wrong_types
 from auditor.inventory.model import Workspace
 from auditor.json_types import JsonValue
 
@@ -47,23 +47,34 @@ def registry_admin_user_disabled(
     leave no per-user audit trail; Entra identities should be used instead.
     """
     resource = subject.resource
-    value = resource.prop("adminUserEnabled")
-    evidence: dict[str, JsonValue] = {"adminUserEnabled": value}
-    flag = as_bool(value)
-    if flag is True:
+    value = read_bool(resource, "adminUserEnabled")
+    evidence: dict[str, JsonValue] = {"adminUserEnabled": value.shown}
+    if value.value is True:
         return failed(f"Container registry {label(resource)} has the admin user enabled.", evidence)
-    if flag is False:
+    if value.value is False:
         return passed(
             f"Container registry {label(resource)} has the admin user disabled.", evidence
         )
     return unknown(
-        f"Container registry {label(resource)}: adminUserEnabled is {describe(value)}.", evidence
+        f"Container registry {label(resource)}: adminUserEnabled is {value.describe()}.", evidence
     )
 
 
 def _names(workspaces: Sequence[Workspace]) -> str:
     """'a', 'b' for messages."""
     return ", ".join(f"'{ws.name}'" for ws in workspaces)
+
+
+def _auth_mode(workspace: Workspace) -> Read[str]:
+    """How a workspace reads its system datastores (absent when its document has no properties)."""
+    return read_text(workspace.resource, "systemDatastoresAuthMode")
+
+
+def _mode_text(workspace: Workspace, mode: Read[str]) -> str:
+    """The mode for messages; says so when Azure returned the workspace without properties."""
+    if not workspace.resource.has_properties:
+        return "unreadable (Azure returned no properties object for the workspace)"
+    return mode.describe()
 
 
 @rule(
@@ -94,23 +105,23 @@ def storage_shared_key_disabled(
     says that systemDatastoresAuthMode must be switched to identity first.
     """
     resource = subject.resource
-    shared_key = resource.prop("allowSharedKeyAccess")
-    modes = {ws.id: ws.resource.prop("systemDatastoresAuthMode") for ws in subject.workspaces}
+    shared_key = read_bool(resource, "allowSharedKeyAccess")
+    modes = {ws.id: _auth_mode(ws) for ws in subject.workspaces}
     evidence: dict[str, JsonValue] = {
-        "allowSharedKeyAccess": shared_key,
-        "systemDatastoresAuthMode": modes,
+        "allowSharedKeyAccess": shared_key.shown,
+        "systemDatastoresAuthMode": {ws_id: mode.shown for ws_id, mode in modes.items()},
     }
     name = f"Storage account {label(resource)}"
-    if shared_key is False:
+    if shared_key.value is False:
         return passed(f"{name} refuses shared-key access.", evidence)
-    if shared_key is not True and shared_key is not None:
-        return unknown(f"{name}: allowSharedKeyAccess is {describe(shared_key)}.", evidence)
+    if shared_key.wrong_type:
+        return unknown(f"{name}: allowSharedKeyAccess is {shared_key.describe()}.", evidence)
 
     # Absent counts as allowed: Azure treats a missing allowSharedKeyAccess as true.
-    allowed = f"{name} allows shared-key access (allowSharedKeyAccess {describe(shared_key)})"
-    by_key = [ws for ws in subject.workspaces if is_value(modes[ws.id], "accessKey")]
+    allowed = f"{name} allows shared-key access (allowSharedKeyAccess {shared_key.describe()})"
+    by_key = [ws for ws in subject.workspaces if is_value(modes[ws.id].value, "accessKey")]
     undecided = [
-        ws for ws in subject.workspaces if not is_value(modes[ws.id], "accessKey", "identity")
+        ws for ws in subject.workspaces if not is_value(modes[ws.id].value, "accessKey", "identity")
     ]
     if by_key:
         return failed(
@@ -121,7 +132,7 @@ def storage_shared_key_disabled(
             severity=Severity.LOW,
         )
     if undecided:
-        details = ", ".join(f"'{ws.name}' is {describe(modes[ws.id])}" for ws in undecided)
+        details = ", ".join(f"'{ws.name}' is {_mode_text(ws, modes[ws.id])}" for ws in undecided)
         return unknown(
             f"{allowed}; cannot tell whether keys can be disabled: systemDatastoresAuthMode of"
             f" workspace {details}.",
@@ -159,13 +170,22 @@ def app_insights_local_auth_disabled(
     resource = subject.resource
     # ARM returns DisableLocalAuth; some API versions and Resource Graph spell it camelCase.
     spellings = ("DisableLocalAuth", "disableLocalAuth")
-    evidence: dict[str, JsonValue] = {
-        k: resource.prop(k) for k in spellings if resource.has_prop(k)
-    } or {"DisableLocalAuth": None}
+    reads = [read_bool(resource, k) for k in spellings if resource.has_prop(k)] or [
+        read_bool(resource, spellings[0])
+    ]
+    evidence: dict[str, JsonValue] = {r.path: r.shown for r in reads}
     name = f"Application Insights {label(resource)}"
-    if any(v is True for v in evidence.values()):
+    problems = wrong_types(*reads)
+    if problems:
+        # The wrong-typed spelling may be the one Azure honours, true or false.
+        return unknown(
+            f"{name}: cannot tell whether local authentication is disabled (wrong type:"
+            f" {'; '.join(problems)}).",
+            evidence,
+        )
+    if any(r.value is True for r in reads):
         return passed(f"{name} accepts only Entra ID authentication.", evidence)
-    observed = ", ".join(f"{k} is {describe(v)}" for k, v in evidence.items())
+    observed = ", ".join(f"{r.path} is {r.describe()}" for r in reads)
     return failed(
         f"{name} allows local (instrumentation-key) authentication ({observed}).", evidence
     )
@@ -174,9 +194,9 @@ def app_insights_local_auth_disabled(
 _TLS = re.compile(r"^TLS(\d+)_(\d+)$", re.IGNORECASE)
 
 
-def _tls_version(value: JsonValue) -> tuple[int, int] | None:
+def _tls_version(value: str | None) -> tuple[int, int] | None:
     """``TLS1_2`` -> (1, 2); ``None`` for anything else."""
-    match = _TLS.match(as_text(value) or "")
+    match = _TLS.match(value or "")
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
@@ -202,23 +222,26 @@ def storage_secure_transport(subject: StorageAccountSubject, ctx: RuleContext[No
     clear text.
     """
     resource = subject.resource
-    tls = resource.prop("minimumTlsVersion")
-    https = resource.prop("supportsHttpsTrafficOnly")
-    evidence: dict[str, JsonValue] = {"minimumTlsVersion": tls, "supportsHttpsTrafficOnly": https}
+    tls = read_text(resource, "minimumTlsVersion")
+    https = read_bool(resource, "supportsHttpsTrafficOnly")
+    evidence: dict[str, JsonValue] = {
+        "minimumTlsVersion": tls.shown,
+        "supportsHttpsTrafficOnly": https.shown,
+    }
     name = f"Storage account {label(resource)}"
-    version = _tls_version(tls)
+    version = _tls_version(tls.value)
     problems = []
     if version is not None and version < (1, 2):
-        problems.append(f"minimumTlsVersion is {describe(tls)}")
-    if https is False:
+        problems.append(f"minimumTlsVersion is {tls.describe()}")
+    if https.value is False:
         problems.append("supportsHttpsTrafficOnly is false")
     if problems:
         return failed(f"{name} accepts insecure transport: {', '.join(problems)}.", evidence)
-    if version is not None and https is True:
-        return passed(f"{name} requires HTTPS and {describe(tls)} or later.", evidence)
+    if version is not None and https.value is True:
+        return passed(f"{name} requires HTTPS and {tls.describe()} or later.", evidence)
     missing = []
     if version is None:
-        missing.append(f"minimumTlsVersion is {describe(tls)}")
-    if https is not True:
-        missing.append(f"supportsHttpsTrafficOnly is {describe(https)}")
+        missing.append(f"minimumTlsVersion is {tls.describe()}")
+    if https.value is not True:
+        missing.append(f"supportsHttpsTrafficOnly is {https.describe()}")
     return unknown(f"{name}: cannot judge transport security ({', '.join(missing)}).", evidence)

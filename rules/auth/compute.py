@@ -12,7 +12,7 @@ from auditor.engine.api import (
     rule,
     unknown,
 )
-from auditor.engine.helpers import as_bool, describe, label
+from auditor.engine.helpers import label, read_bool, read_text
 from auditor.json_types import JsonValue
 
 
@@ -40,17 +40,24 @@ def compute_local_auth_disabled(subject: ComputeSubject, ctx: RuleContext[NoPara
     resource = subject.resource
     # disableLocalAuth sits on the compute's own properties, not in the type-specific
     # properties.properties where most compute settings live.
-    value = resource.prop("disableLocalAuth")
+    value = read_bool(resource, "disableLocalAuth")
+    compute_type = read_text(resource, "computeType")
     evidence: dict[str, JsonValue] = {
-        "computeType": subject.compute_type,
-        "disableLocalAuth": value,
+        "computeType": compute_type.shown,
+        "disableLocalAuth": value.shown,
     }
     name = f"Compute {label(resource)}"
-    flag = as_bool(value)
-    if flag is False:
+    if value.value is False:
         return failed(
             f"{name} has local authentication enabled (disableLocalAuth false).", evidence
         )
-    if flag is True:
+    if value.value is True and not compute_type.wrong_type:
         return passed(f"{name} has local authentication disabled.", evidence)
-    return unknown(f"{name}: disableLocalAuth is {describe(value)}.", evidence)
+    if value.value is True:
+        # Every compute type is judged, but a malformed document is not trusted to pass.
+        return unknown(
+            f"{name} has disableLocalAuth true but its document is malformed (wrong type:"
+            f" {compute_type.problem}).",
+            evidence,
+        )
+    return unknown(f"{name}: disableLocalAuth is {value.describe()}.", evidence)

@@ -17,12 +17,12 @@ from auditor.engine.api import (
 )
 from auditor.engine.helpers import (
     Reachability,
-    as_bool,
     container_registry_reachability,
-    describe,
     is_value,
     key_vault_reachability,
     label,
+    read_bool,
+    read_text,
     storage_reachability,
 )
 from auditor.inventory.model import Resource
@@ -93,19 +93,18 @@ def storage_anonymous_access_disabled(
     credentials, which exposes datasets and model artefacts to the internet.
     """
     resource = subject.resource
-    value = resource.prop("allowBlobPublicAccess")
-    evidence: dict[str, JsonValue] = {"allowBlobPublicAccess": value}
-    flag = as_bool(value)
-    if flag is True:
+    value = read_bool(resource, "allowBlobPublicAccess")
+    evidence: dict[str, JsonValue] = {"allowBlobPublicAccess": value.shown}
+    if value.value is True:
         return failed(
             f"Storage account {label(resource)} allows anonymous blob access"
             " (allowBlobPublicAccess is true).",
             evidence,
         )
-    if flag is False:
+    if value.value is False:
         return passed(f"Storage account {label(resource)} forbids anonymous blob access.", evidence)
     return unknown(
-        f"Storage account {label(resource)}: allowBlobPublicAccess is {describe(value)}.",
+        f"Storage account {label(resource)}: allowBlobPublicAccess is {value.describe()}.",
         evidence,
     )
 
@@ -184,19 +183,20 @@ def app_insights_public_access_disabled(
     lets a stolen token read traces that may contain request payloads.
     """
     resource = subject.resource
-    ingestion = resource.prop("publicNetworkAccessForIngestion")
-    query = resource.prop("publicNetworkAccessForQuery")
+    ingestion = read_text(resource, "publicNetworkAccessForIngestion")
+    query = read_text(resource, "publicNetworkAccessForQuery")
     evidence: dict[str, JsonValue] = {
-        "publicNetworkAccessForIngestion": ingestion,
-        "publicNetworkAccessForQuery": query,
+        "publicNetworkAccessForIngestion": ingestion.shown,
+        "publicNetworkAccessForQuery": query.shown,
     }
     observed = (
-        f"publicNetworkAccessForIngestion is {describe(ingestion)},"
-        f" publicNetworkAccessForQuery is {describe(query)}"
+        f"publicNetworkAccessForIngestion is {ingestion.describe()},"
+        f" publicNetworkAccessForQuery is {query.describe()}"
     )
     name = f"Application Insights {label(resource)}"
-    if is_value(ingestion, "Enabled") or is_value(query, "Enabled"):
+    # One side Enabled is public whatever the other side holds, even a value of the wrong type.
+    if is_value(ingestion.value, "Enabled") or is_value(query.value, "Enabled"):
         return failed(f"{name} accepts public traffic: {observed}.", evidence)
-    if is_value(ingestion, "Disabled") and is_value(query, "Disabled"):
+    if is_value(ingestion.value, "Disabled") and is_value(query.value, "Disabled"):
         return passed(f"{name} refuses public ingestion and query.", evidence)
     return unknown(f"{name}: cannot tell whether it is public ({observed}).", evidence)

@@ -12,7 +12,8 @@ from auditor.engine.api import (
     rule,
     unknown,
 )
-from auditor.engine.helpers import as_text, describe, is_value, label
+from auditor.engine.helpers import Read, is_value, label, read_text, wrong_types
+from auditor.findings import Status
 from auditor.json_types import JsonValue
 
 ML_DOCS = "https://learn.microsoft.com/azure/machine-learning/"
@@ -42,47 +43,93 @@ def compute_ssh_not_public(subject: ComputeSubject, ctx: RuleContext[NoParams]) 
     workspace identity's tokens and mounted data. Other compute types (Kubernetes, attached VMs)
     are managed outside the workspace and are not judged.
     """
-    compute_type = subject.compute_type
-    if not is_value(compute_type, "ComputeInstance", "AmlCompute"):
-        return None
     resource = subject.resource
     name = f"Compute {label(resource)}"
-    remote_login = resource.prop("properties", "remoteLoginPortPublicAccess")
-    subnet = as_text(resource.prop("properties", "subnet", "id"))
-    in_vnet = bool(subnet)
+    compute_type = read_text(resource, "computeType")
+    if compute_type.wrong_type:
+        return unknown(
+            f"{name}: cannot tell its compute type (wrong type: {compute_type.problem}).",
+            {"computeType": compute_type.shown},
+        )
+    if not is_value(compute_type.value, "ComputeInstance", "AmlCompute"):
+        return None
+    remote_login = read_text(resource, "properties", "remoteLoginPortPublicAccess")
+    subnet = read_text(resource, "properties", "subnet", "id")
     evidence: dict[str, JsonValue] = {
-        "computeType": compute_type,
-        "properties.remoteLoginPortPublicAccess": remote_login,
-        "properties.subnet.id": subnet,
+        "computeType": compute_type.value,
+        "properties.remoteLoginPortPublicAccess": remote_login.shown,
+        "properties.subnet.id": subnet.shown,
     }
-    if is_value(remote_login, "Enabled"):
+    if is_value(remote_login.value, "Enabled"):
         return failed(f"{name} has remoteLoginPortPublicAccess Enabled (public SSH).", evidence)
+    if is_value(compute_type.value, "AmlCompute"):
+        return _judge_cluster(name, remote_login, subnet, evidence)
+    ssh = read_text(resource, "properties", "sshSettings", "sshPublicAccess")
+    evidence["properties.sshSettings.sshPublicAccess"] = ssh.shown
+    return _judge_instance(name, (remote_login, subnet, ssh), evidence)
 
-    if is_value(compute_type, "AmlCompute"):
-        if is_value(remote_login, "NotSpecified"):
-            if in_vnet:
-                return passed(
-                    f"{name} has remoteLoginPortPublicAccess NotSpecified in a subnet, which keeps"
-                    " the SSH port closed.",
-                    evidence,
-                )
-            return failed(
-                f"{name} has remoteLoginPortPublicAccess NotSpecified and no subnet: Azure opens"
-                " the public SSH port on every node of a cluster outside a virtual network.",
+
+def _unless_wrong(
+    name: str, outcome: Outcome, reads: tuple[Read[str], ...], evidence: dict[str, JsonValue]
+) -> Outcome:
+    """The outcome, or ``unknown`` when it is a pass while a value read has the wrong type."""
+    problems = wrong_types(*reads)
+    if outcome.status is not Status.PASS or not problems:
+        return outcome
+    return unknown(
+        f"{name}: cannot judge SSH exposure (wrong type: {'; '.join(problems)}).", evidence
+    )
+
+
+def _judge_cluster(
+    name: str, remote_login: Read[str], subnet: Read[str], evidence: dict[str, JsonValue]
+) -> Outcome:
+    """A cluster: ``remoteLoginPortPublicAccess`` decides, NotSpecified depends on the subnet."""
+    reads = (remote_login, subnet)
+    if is_value(remote_login.value, "NotSpecified"):
+        if subnet.wrong_type:
+            return unknown(
+                f"{name} has remoteLoginPortPublicAccess NotSpecified and its subnet cannot be"
+                f" read (wrong type: {subnet.problem}).",
                 evidence,
             )
-        if is_value(remote_login, "Disabled"):
-            return passed(f"{name} has remoteLoginPortPublicAccess Disabled.", evidence)
-        return unknown(
-            f"{name}: remoteLoginPortPublicAccess is {describe(remote_login)}.", evidence
+        if subnet.value:
+            outcome = passed(
+                f"{name} has remoteLoginPortPublicAccess NotSpecified in a subnet, which keeps"
+                " the SSH port closed.",
+                evidence,
+            )
+            return _unless_wrong(name, outcome, reads, evidence)
+        return failed(
+            f"{name} has remoteLoginPortPublicAccess NotSpecified and no subnet: Azure opens"
+            " the public SSH port on every node of a cluster outside a virtual network.",
+            evidence,
         )
+    if is_value(remote_login.value, "Disabled"):
+        outcome = passed(f"{name} has remoteLoginPortPublicAccess Disabled.", evidence)
+        return _unless_wrong(name, outcome, reads, evidence)
+    return unknown(f"{name}: remoteLoginPortPublicAccess is {remote_login.describe()}.", evidence)
 
-    ssh = resource.prop("properties", "sshSettings", "sshPublicAccess")
-    evidence["properties.sshSettings.sshPublicAccess"] = ssh
-    if is_value(ssh, "Enabled"):
-        if in_vnet:
-            return passed(f"{name} has SSH enabled but only inside subnet {subnet}.", evidence)
+
+def _judge_instance(
+    name: str, reads: tuple[Read[str], Read[str], Read[str]], evidence: dict[str, JsonValue]
+) -> Outcome:
+    """An instance: ``sshSettings.sshPublicAccess`` decides, Enabled is fine only in a subnet."""
+    _, subnet, ssh = reads
+    if is_value(ssh.value, "Enabled"):
+        if subnet.wrong_type:
+            return unknown(
+                f"{name} has SSH public access Enabled and its subnet cannot be read (wrong type:"
+                f" {subnet.problem}).",
+                evidence,
+            )
+        if subnet.value:
+            outcome = passed(
+                f"{name} has SSH enabled but only inside subnet {subnet.value}.", evidence
+            )
+            return _unless_wrong(name, outcome, reads, evidence)
         return failed(f"{name} has SSH public access Enabled and no subnet.", evidence)
-    if is_value(ssh, "Disabled"):
-        return passed(f"{name} has SSH public access Disabled.", evidence)
-    return unknown(f"{name}: sshSettings.sshPublicAccess is {describe(ssh)}.", evidence)
+    if is_value(ssh.value, "Disabled"):
+        outcome = passed(f"{name} has SSH public access Disabled.", evidence)
+        return _unless_wrong(name, outcome, reads, evidence)
+    return unknown(f"{name}: sshSettings.sshPublicAccess is {ssh.describe()}.", evidence)

@@ -1,7 +1,5 @@
 """Network exposure of the ML workspace itself: public access, private link, managed network."""
 
-from collections.abc import Mapping
-
 from auditor.engine.api import (
     Bundle,
     Category,
@@ -14,7 +12,14 @@ from auditor.engine.api import (
     rule,
     unknown,
 )
-from auditor.engine.helpers import as_text, describe, is_value, workspace_reachability
+from auditor.engine.helpers import (
+    Read,
+    is_value,
+    read_list,
+    read_text,
+    workspace_reachability,
+    wrong_types,
+)
 from auditor.json_types import JsonValue
 
 PRIVATE_LINK_DOC = (
@@ -61,15 +66,10 @@ def workspace_public_network_access_disabled(bundle: Bundle, ctx: RuleContext[No
     )
 
 
-def _connection_status(connection: JsonValue) -> str | None:
+def _connection_status(index: int, connection: JsonValue) -> Read[str]:
     """The private link state of one private endpoint connection entry."""
-    if not isinstance(connection, Mapping):
-        return None
-    properties = connection.get("properties")
-    if not isinstance(properties, Mapping):
-        return None
-    state = properties.get("privateLinkServiceConnectionState")
-    return as_text(state.get("status")) if isinstance(state, Mapping) else None
+    path = ("properties", "privateLinkServiceConnectionState", "status")
+    return read_text(connection, *path, prefix=f"privateEndpointConnections[{index}]")
 
 
 @rule(
@@ -92,24 +92,29 @@ def workspace_private_endpoint_approved(bundle: Bundle, ctx: RuleContext[NoParam
     networks; pending, rejected or disconnected connections carry no traffic.
     """
     ws = bundle.resource
-    connections = ws.prop("privateEndpointConnections")
-    if connections is None:
+    connections = read_list(ws, "privateEndpointConnections")
+    if connections.value is None:
         return unknown(
-            f"Workspace '{ws.name}': privateEndpointConnections is absent.",
-            {"privateEndpointConnections": None},
+            f"Workspace '{ws.name}': privateEndpointConnections is {connections.describe()}.",
+            {"privateEndpointConnections": connections.shown},
         )
-    if not isinstance(connections, tuple | list):
+    statuses = [_connection_status(i, c) for i, c in enumerate(connections.value)]
+    evidence: dict[str, JsonValue] = {
+        "privateEndpointConnections.status": [s.shown for s in statuses]
+    }
+    problems = wrong_types(*statuses)
+    if problems:
+        # A malformed entry might be the approved one, or hide a pass built on the others.
         return unknown(
-            f"Workspace '{ws.name}': privateEndpointConnections is not a list.",
-            {"privateEndpointConnections": describe(connections)},
+            f"Workspace '{ws.name}': cannot tell whether a private endpoint connection is"
+            f" approved (wrong type: {'; '.join(problems)}).",
+            evidence,
         )
-    statuses = [_connection_status(c) for c in connections]
-    evidence: dict[str, JsonValue] = {"privateEndpointConnections.status": list(statuses)}
-    if any(is_value(s, "Approved") for s in statuses):
+    if any(is_value(s.value, "Approved") for s in statuses):
         return passed(f"Workspace '{ws.name}' has an approved private endpoint.", evidence)
     if not statuses:
         return failed(f"Workspace '{ws.name}' has no private endpoint connection.", evidence)
-    seen = ", ".join(describe(s) for s in statuses)
+    seen = ", ".join(s.describe() for s in statuses)
     return failed(
         f"Workspace '{ws.name}' has no approved private endpoint connection (statuses: {seen}).",
         evidence,
@@ -137,14 +142,20 @@ def workspace_outbound_restricted(bundle: Bundle, ctx: RuleContext[NoParams]) ->
     An absent isolationMode means Disabled.
     """
     ws = bundle.resource
-    mode = ws.prop("managedNetwork", "isolationMode")
-    evidence: dict[str, JsonValue] = {"managedNetwork.isolationMode": mode}
-    if is_value(mode, "AllowOnlyApprovedOutbound"):
+    mode = read_text(ws, "managedNetwork", "isolationMode")
+    evidence: dict[str, JsonValue] = {"managedNetwork.isolationMode": mode.shown}
+    if mode.wrong_type:
+        return unknown(
+            f"Workspace '{ws.name}': cannot tell the managed network isolation mode (wrong type:"
+            f" {mode.problem}).",
+            evidence,
+        )
+    if is_value(mode.value, "AllowOnlyApprovedOutbound"):
         return passed(
             f"Workspace '{ws.name}' managed network allows only approved outbound traffic.",
             evidence,
         )
-    observed = "absent (Disabled)" if mode is None else describe(mode)
+    observed = "absent (Disabled)" if mode.absent else mode.describe()
     return failed(
         f"Workspace '{ws.name}' managed network isolationMode is {observed}, not"
         " AllowOnlyApprovedOutbound.",

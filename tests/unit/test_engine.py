@@ -10,7 +10,14 @@ from auditor.engine.registry import RuleLoadError, load_registry
 from auditor.engine.waivers import apply_waivers
 from auditor.findings import Severity, Status, Waiver
 from auditor.inventory.model import AttachedRole, CollectionError, LookupState
-from tests.builders import NOW, make_compute, make_inventory, make_workspace
+from tests.builders import (
+    NOW,
+    default_resources,
+    make_compute,
+    make_inventory,
+    make_key_vault,
+    make_workspace,
+)
 
 RULE_TEMPLATE = '''
 from auditor.engine.api import Bundle, Category, Outcome, RuleContext, NoParams, Severity
@@ -214,3 +221,60 @@ def test_configured_parameters_reach_the_rule() -> None:
     params: dict[str, BaseModel] = {"AML-EXT-001": Limits(max_items=7)}
     findings = evaluate(make_inventory(), registry.rules, RuleSettings(params=params), NOW)
     assert findings[0].message.endswith("limit 7")
+
+
+NO_PROPERTIES = "Azure returned no properties object"
+
+
+def test_workspace_without_properties_is_unknown_for_every_bundle_rule() -> None:
+    registry = load_registry(include_entry_points=False)
+    ws = make_workspace(has_properties=False)
+    rules = tuple(r for r in registry.rules if r.id in {"AML-NET-001", "AML-NET-003"})
+    findings = evaluate(make_inventory(workspaces=[ws]), rules, RuleSettings(), NOW)
+    # Read as empty, AML-NET-003 would fail ("absent counts as Disabled").
+    assert [(f.rule_id, f.status) for f in findings] == [
+        ("AML-NET-001", Status.UNKNOWN),
+        ("AML-NET-003", Status.UNKNOWN),
+    ]
+    assert all(NO_PROPERTIES in f.message and ws.id in f.message for f in findings)
+
+
+def test_subject_without_properties_never_reaches_the_rule(tmp_path: Path) -> None:
+    # A rule that raises would give error if it were called.
+    write_rule(tmp_path / "x", "boom", body="raise RuntimeError('called')")
+    registry = load_one(tmp_path / "x")
+    ws = make_workspace(has_properties=False)
+    (finding,) = evaluate(make_inventory(workspaces=[ws]), registry.rules, RuleSettings(), NOW)
+    assert finding.status is Status.UNKNOWN
+    assert finding.resource_id == ws.id
+
+
+def test_attached_resource_without_properties_is_unknown() -> None:
+    registry = load_registry(include_entry_points=False)
+    vault = make_key_vault(has_properties=False)
+    resources = [r if r.key != vault.key else vault for r in default_resources()]
+    inventory = make_inventory(resources=resources)
+    # Read as empty, AML-NET-012 would fail: a vault without networkAcls allows all networks.
+    rules = (registry["AML-NET-012"], registry["AML-NET-020"])
+    findings = evaluate(inventory, rules, RuleSettings(), NOW)
+    assert [(f.rule_id, f.status) for f in findings] == [
+        ("AML-NET-012", Status.UNKNOWN),
+        ("AML-NET-020", Status.UNKNOWN),
+    ]
+    assert findings[0].resource_id == vault.id
+    assert findings[0].workspace_ids == (make_workspace().id,)
+    assert NO_PROPERTIES in findings[0].message
+    assert "kv-ml-01" in findings[1].message
+
+
+def test_compute_without_properties_is_unknown_even_for_type_specific_rules() -> None:
+    registry = load_registry(include_entry_points=False)
+    compute = make_compute("ci-bare", has_properties=False)
+    ws = make_workspace(computes=[compute])
+    rules = (registry["AML-AUTH-004"], registry["AML-NET-030"])
+    findings = evaluate(make_inventory(workspaces=[ws]), rules, RuleSettings(), NOW)
+    assert [(f.status, f.resource_id) for f in findings] == [
+        (Status.UNKNOWN, compute.id),
+        (Status.UNKNOWN, compute.id),
+    ]
+    assert all("ci-bare" in f.message and NO_PROPERTIES in f.message for f in findings)

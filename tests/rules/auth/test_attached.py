@@ -188,3 +188,131 @@ def test_auth_005_unknown_names_absent_fields(check):
     outcome = check("AML-AUTH-005", storage_subject(account))
     assert "minimumTlsVersion is absent" in outcome.message
     assert "supportsHttpsTrafficOnly is absent" in outcome.message
+
+
+@pytest.mark.rule("AML-AUTH-001")
+@pytest.mark.parametrize("value", ["false", "true", 0, 1, ["false"], {}])
+def test_auth_001_wrong_type_is_unknown(check, value):
+    registry = make_container_registry(properties={"adminUserEnabled": value})
+    outcome = check("AML-AUTH-001", attached_subject(ContainerRegistrySubject, registry))
+    assert outcome.status is UNKNOWN
+    assert "adminUserEnabled is " in outcome.message
+    assert "expected a boolean" in outcome.message
+
+
+@pytest.mark.rule("AML-AUTH-002")
+@pytest.mark.parametrize(
+    ("shared_key", "workspaces", "expected", "severity"),
+    [
+        pytest.param("false", [ws("a", "identity")], UNKNOWN, None, id="unknown-string-false"),
+        pytest.param(0, [ws("a", "identity")], UNKNOWN, None, id="unknown-number-0"),
+        pytest.param(True, [ws("a", 1)], UNKNOWN, None, id="unknown-mode-number"),
+        pytest.param(True, [ws("a", ["identity"])], UNKNOWN, None, id="unknown-mode-list"),
+        pytest.param(
+            True,
+            [ws("a", "identity"), make_workspace("b", has_properties=False)],
+            UNKNOWN,
+            None,
+            id="unknown-workspace-without-properties",
+        ),
+        pytest.param(
+            True,
+            [ws("a", {"mode": "identity"}), ws("b", "accessKey")],
+            FAIL,
+            Severity.LOW,
+            id="fail-access-key-decides-over-wrong-mode",
+        ),
+        pytest.param(
+            False,
+            [make_workspace("b", has_properties=False)],
+            PASS,
+            None,
+            id="pass-keys-disabled-whatever-the-workspaces-hold",
+        ),
+    ],
+)
+def test_auth_002_wrong_types(check, shared_key, workspaces, expected, severity):
+    account = make_storage_account(properties={"allowSharedKeyAccess": shared_key})
+    outcome = check("AML-AUTH-002", storage_subject(account, workspaces))
+    assert outcome.status is expected
+    assert outcome.severity is severity
+
+
+@pytest.mark.rule("AML-AUTH-002")
+def test_auth_002_names_workspace_without_properties(check):
+    users = [ws("mlw-a", "identity"), make_workspace("mlw-b", has_properties=False)]
+    account = make_storage_account(properties={"allowSharedKeyAccess": True})
+    outcome = check("AML-AUTH-002", storage_subject(account, users))
+    assert "'mlw-b' is unreadable (Azure returned no properties object" in outcome.message
+    assert "'mlw-a'" not in outcome.message
+
+
+@pytest.mark.rule("AML-AUTH-003")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({"DisableLocalAuth": "true"}, UNKNOWN, id="unknown-string-true"),
+        pytest.param({"DisableLocalAuth": 1}, UNKNOWN, id="unknown-number-1"),
+        pytest.param({"DisableLocalAuth": "false"}, UNKNOWN, id="unknown-string-false"),
+        pytest.param(
+            {"DisableLocalAuth": ABSENT, "disableLocalAuth": ["true"]},
+            UNKNOWN,
+            id="unknown-camel-case-list",
+        ),
+        pytest.param(
+            {"DisableLocalAuth": True, "disableLocalAuth": "false"},
+            UNKNOWN,
+            id="unknown-true-beside-wrong-spelling",
+        ),
+        pytest.param(
+            {"DisableLocalAuth": False, "disableLocalAuth": "true"},
+            UNKNOWN,
+            id="unknown-false-beside-wrong-spelling",
+        ),
+    ],
+)
+def test_auth_003_wrong_types(check, properties, expected):
+    component = make_app_insights(properties=properties)
+    outcome = check("AML-AUTH-003", attached_subject(ApplicationInsightsSubject, component))
+    assert outcome.status is expected
+
+
+@pytest.mark.rule("AML-AUTH-003")
+def test_auth_003_wrong_type_says_what_was_found(check):
+    component = make_app_insights(properties={"DisableLocalAuth": "true"})
+    outcome = check("AML-AUTH-003", attached_subject(ApplicationInsightsSubject, component))
+    found = '"true" (a string, expected a boolean)'
+    assert f"DisableLocalAuth: {found}" in outcome.message
+    assert dict(outcome.evidence) == {"DisableLocalAuth": found}
+
+
+@pytest.mark.rule("AML-AUTH-005")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({"minimumTlsVersion": 1.2}, UNKNOWN, id="unknown-tls-number"),
+        pytest.param({"minimumTlsVersion": ["TLS1_2"]}, UNKNOWN, id="unknown-tls-list"),
+        pytest.param({"supportsHttpsTrafficOnly": "true"}, UNKNOWN, id="unknown-https-string"),
+        pytest.param({"supportsHttpsTrafficOnly": 1}, UNKNOWN, id="unknown-https-number"),
+        pytest.param(
+            {"minimumTlsVersion": "TLS1_0", "supportsHttpsTrafficOnly": "true"},
+            FAIL,
+            id="fail-tls10-decides-over-wrong-https",
+        ),
+        pytest.param(
+            {"minimumTlsVersion": {}, "supportsHttpsTrafficOnly": False},
+            FAIL,
+            id="fail-http-decides-over-wrong-tls",
+        ),
+    ],
+)
+def test_auth_005_wrong_types(check, properties, expected):
+    outcome = check("AML-AUTH-005", storage_subject(make_storage_account(properties=properties)))
+    assert outcome.status is expected
+
+
+@pytest.mark.rule("AML-AUTH-005")
+def test_auth_005_wrong_https_is_not_reported_as_false(check):
+    account = make_storage_account(properties={"supportsHttpsTrafficOnly": "false"})
+    outcome = check("AML-AUTH-005", storage_subject(account))
+    assert 'supportsHttpsTrafficOnly is "false" (a string, expected a boolean)' in outcome.message

@@ -36,3 +36,33 @@ def test_auth_004_reads_top_level_not_nested(check):
         properties={"disableLocalAuth": ABSENT, "properties": {"disableLocalAuth": True}}
     )
     assert check("AML-AUTH-004", compute_subject(compute)).status is UNKNOWN
+
+
+@pytest.mark.rule("AML-AUTH-004")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({"disableLocalAuth": "true"}, UNKNOWN, id="unknown-string-true"),
+        pytest.param({"disableLocalAuth": "false"}, UNKNOWN, id="unknown-string-false"),
+        pytest.param({"disableLocalAuth": 1}, UNKNOWN, id="unknown-number-1"),
+        pytest.param({"disableLocalAuth": 0}, UNKNOWN, id="unknown-number-0"),
+        pytest.param({"computeType": 7}, UNKNOWN, id="unknown-compute-type-number"),
+        pytest.param(
+            {"computeType": 7, "disableLocalAuth": False},
+            FAIL,
+            id="fail-local-auth-on-whatever-the-type",
+        ),
+    ],
+)
+def test_auth_004_wrong_types(check, properties, expected):
+    outcome = check("AML-AUTH-004", compute_subject(make_compute("cc-x", properties=properties)))
+    assert outcome.status is expected
+    assert "cc-x" in outcome.message
+
+
+@pytest.mark.rule("AML-AUTH-004")
+def test_auth_004_wrong_type_says_what_was_found(check):
+    compute = make_compute(properties={"disableLocalAuth": 1})
+    outcome = check("AML-AUTH-004", compute_subject(compute))
+    assert "disableLocalAuth is 1 (a number, expected a boolean)" in outcome.message
+    assert outcome.evidence["disableLocalAuth"] == "1 (a number, expected a boolean)"

@@ -227,3 +227,146 @@ def test_net_014(check, properties, expected):
     outcome = check("AML-NET-014", attached_subject(ApplicationInsightsSubject, component))
     assert outcome.status is expected
     assert "appi-ml-01" in outcome.message
+
+
+@pytest.mark.rule("AML-NET-010")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({"publicNetworkAccess": 1}, UNKNOWN, id="unknown-pna-number"),
+        pytest.param({"publicNetworkAccess": {}}, UNKNOWN, id="unknown-pna-object"),
+        pytest.param({"networkAcls": "x"}, UNKNOWN, id="unknown-network-acls-string"),
+        pytest.param(acls(["Deny"]), UNKNOWN, id="unknown-default-action-list"),
+        pytest.param(
+            {"publicNetworkAccess": "Disabled", "networkAcls": ["Deny"]},
+            UNKNOWN,
+            id="unknown-disabled-beside-malformed-acls",
+        ),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", "networkAcls": None},
+            UNKNOWN,
+            id="unknown-network-acls-null-is-absent",
+        ),
+    ],
+)
+def test_net_010_wrong_types(check, properties, expected):
+    outcome = check("AML-NET-010", storage_subject(make_storage_account(properties=properties)))
+    assert outcome.status is expected
+
+
+@pytest.mark.rule("AML-NET-010")
+def test_net_010_wrong_default_action_says_what_was_found(check):
+    account = make_storage_account(properties=acls(["Deny"]))
+    outcome = check("AML-NET-010", storage_subject(account))
+    found = '["Deny"] (a list, expected a string)'
+    assert f"networkAcls.defaultAction: {found}" in outcome.message
+    assert outcome.evidence["networkAcls.defaultAction"] == found
+
+
+@pytest.mark.rule("AML-NET-011")
+@pytest.mark.parametrize("value", ["true", "false", 1, 0, ["true"]])
+def test_net_011_wrong_type_is_unknown(check, value):
+    account = make_storage_account(properties={"allowBlobPublicAccess": value})
+    outcome = check("AML-NET-011", storage_subject(account))
+    assert outcome.status is UNKNOWN
+    assert "expected a boolean" in outcome.message
+    assert "expected a boolean" in outcome.evidence["allowBlobPublicAccess"]
+
+
+@pytest.mark.rule("AML-NET-012")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", "networkAcls": "x"},
+            UNKNOWN,
+            id="unknown-acls-string-is-not-absent",
+        ),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", "networkAcls": ["Deny"]},
+            UNKNOWN,
+            id="unknown-acls-list",
+        ),
+        pytest.param(acls(1), UNKNOWN, id="unknown-default-action-number"),
+        pytest.param({"publicNetworkAccess": True}, UNKNOWN, id="unknown-pna-boolean"),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", "networkAcls": None},
+            FAIL,
+            id="fail-null-acls-is-absent-allows-all",
+        ),
+    ],
+)
+def test_net_012_wrong_types(check, properties, expected):
+    vault = make_key_vault(properties=properties)
+    outcome = check("AML-NET-012", attached_subject(KeyVaultSubject, vault))
+    assert outcome.status is expected
+
+
+@pytest.mark.rule("AML-NET-012")
+def test_net_012_wrong_acls_is_not_read_as_absent(check):
+    vault = make_key_vault(properties={"publicNetworkAccess": "Enabled", "networkAcls": "x"})
+    outcome = check("AML-NET-012", attached_subject(KeyVaultSubject, vault))
+    assert "no networkAcls" not in outcome.message
+    assert 'networkAcls: "x" (a string, expected an object)' in outcome.message
+
+
+@pytest.mark.rule("AML-NET-013")
+@pytest.mark.parametrize(
+    ("properties", "sku", "expected"),
+    [
+        pytest.param({"publicNetworkAccess": 1}, PREMIUM, UNKNOWN, id="unknown-pna-number"),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", "networkRuleSet": "Deny"},
+            PREMIUM,
+            UNKNOWN,
+            id="unknown-rule-set-string",
+        ),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", "networkRuleSet": {"defaultAction": ["Deny"]}},
+            PREMIUM,
+            UNKNOWN,
+            id="unknown-default-action-list",
+        ),
+        pytest.param({}, {"name": 1}, UNKNOWN, id="unknown-private-but-sku-name-number"),
+        pytest.param({}, {"name": {"tier": "Premium"}}, UNKNOWN, id="unknown-sku-name-object"),
+        pytest.param(OPEN, {"name": ["Basic"]}, FAIL, id="fail-open-whatever-the-sku"),
+    ],
+)
+def test_net_013_wrong_types(check, properties, sku, expected):
+    registry = make_container_registry(properties=properties, sku=sku)
+    outcome = check("AML-NET-013", attached_subject(ContainerRegistrySubject, registry))
+    assert outcome.status is expected
+
+
+@pytest.mark.rule("AML-NET-013")
+def test_net_013_open_with_malformed_sku_says_so(check):
+    registry = make_container_registry(properties=OPEN, sku={"name": ["Basic"]})
+    outcome = check("AML-NET-013", attached_subject(ContainerRegistrySubject, registry))
+    assert 'sku.name: ["Basic"] (a list, expected a string)' in outcome.message
+    assert "cannot have a firewall at all" not in outcome.message
+
+
+@pytest.mark.rule("AML-NET-014")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({"publicNetworkAccessForIngestion": 1}, UNKNOWN, id="unknown-ingestion-1"),
+        pytest.param(
+            {"publicNetworkAccessForQuery": ["Disabled"]}, UNKNOWN, id="unknown-query-list"
+        ),
+        pytest.param(
+            {"publicNetworkAccessForIngestion": False},
+            UNKNOWN,
+            id="unknown-ingestion-boolean",
+        ),
+        pytest.param(
+            {"publicNetworkAccessForIngestion": "Enabled", "publicNetworkAccessForQuery": {}},
+            FAIL,
+            id="fail-ingestion-enabled-decides-over-wrong-query",
+        ),
+    ],
+)
+def test_net_014_wrong_types(check, properties, expected):
+    component = make_app_insights(properties=properties)
+    outcome = check("AML-NET-014", attached_subject(ApplicationInsightsSubject, component))
+    assert outcome.status is expected

@@ -179,3 +179,76 @@ def test_net_020_unknown_names_unreadable_storage(check):
 def test_net_020_public_workspace_points_to_net_001(check):
     outcome = check("AML-NET-020", scenario(workspace={"publicNetworkAccess": "Enabled"}))
     assert "AML-NET-001" in outcome.message
+
+
+VAULT_WITHOUT_PROPERTIES = make_key_vault(has_properties=False)
+
+
+@pytest.mark.rule("AML-NET-020")
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        pytest.param(
+            scenario(vault=VAULT_WITHOUT_PROPERTIES),
+            UNKNOWN,
+            id="unknown-vault-without-properties-is-not-public",
+        ),
+        pytest.param(
+            scenario(storage=make_storage_account(has_properties=False)),
+            UNKNOWN,
+            id="unknown-storage-without-properties-is-not-private",
+        ),
+        pytest.param(
+            scenario(vault=VAULT_WITHOUT_PROPERTIES, storage=PUBLIC_STORAGE),
+            FAIL,
+            id="fail-exposure-decides-over-vault-without-properties",
+        ),
+        pytest.param(
+            scenario(vault=make_key_vault(properties={"networkAcls": "x"})),
+            UNKNOWN,
+            id="unknown-vault-acls-wrong-type",
+        ),
+        pytest.param(
+            scenario(registry=make_container_registry(properties={"publicNetworkAccess": 1})),
+            UNKNOWN,
+            id="unknown-registry-pna-wrong-type",
+        ),
+        pytest.param(
+            scenario(workspace={"allowPublicAccessWhenBehindVnet": "true"}),
+            UNKNOWN,
+            id="unknown-workspace-legacy-flag-string",
+        ),
+        pytest.param(
+            scenario(workspace={"publicNetworkAccess": ["Disabled"]}, vault=PUBLIC_VAULT),
+            UNKNOWN,
+            id="unknown-workspace-pna-list",
+        ),
+        pytest.param(
+            scenario(
+                workspace={"allowPublicAccessWhenBehindVnet": 1},
+                insights=make_app_insights(has_properties=False),
+            ),
+            UNKNOWN,
+            id="unknown-legacy-flag-number",
+        ),
+        pytest.param(
+            scenario(insights=make_app_insights(has_properties=False)),
+            PASS,
+            id="pass-app-insights-without-properties-not-judged",
+        ),
+    ],
+)
+def test_net_020_malformed_documents(check, subject, expected):
+    outcome = check("AML-NET-020", subject)
+    assert outcome.status is expected
+
+
+@pytest.mark.rule("AML-NET-020")
+def test_net_020_vault_without_properties_says_so(check):
+    outcome = check("AML-NET-020", scenario(vault=VAULT_WITHOUT_PROPERTIES))
+    assert "kv-ml-01" in outcome.message
+    assert "no properties object" in outcome.message
+    assert outcome.evidence["exposed"] == ()
+    (entry,) = outcome.evidence["undetermined"]
+    assert entry["role"] == "key_vault"
+    assert entry["id"] == VAULT_WITHOUT_PROPERTIES.id

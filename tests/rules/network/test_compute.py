@@ -108,3 +108,89 @@ def test_net_030_ignores_other_compute_types(check, compute_type):
         compute_type=compute_type, properties=instance(remoteLoginPortPublicAccess="Enabled")
     )
     assert check("AML-NET-030", compute_subject(compute)) is None
+
+
+@pytest.mark.rule("AML-NET-030")
+@pytest.mark.parametrize(
+    ("compute_type", "properties", "expected"),
+    [
+        pytest.param("ComputeInstance", {"computeType": 1}, UNKNOWN, id="unknown-type-number"),
+        pytest.param(
+            "AmlCompute", {"computeType": ["AmlCompute"]}, UNKNOWN, id="unknown-type-list"
+        ),
+        pytest.param(
+            "AmlCompute",
+            instance(remoteLoginPortPublicAccess="NotSpecified", subnet="snet-ml"),
+            UNKNOWN,
+            id="unknown-cluster-not-specified-subnet-string",
+        ),
+        pytest.param(
+            "AmlCompute",
+            instance(remoteLoginPortPublicAccess="NotSpecified", subnet={"id": 5}),
+            UNKNOWN,
+            id="unknown-cluster-not-specified-subnet-id-number",
+        ),
+        pytest.param(
+            "AmlCompute",
+            instance(remoteLoginPortPublicAccess=False),
+            UNKNOWN,
+            id="unknown-cluster-remote-login-boolean",
+        ),
+        pytest.param(
+            "AmlCompute",
+            instance(subnet=["x"]),
+            UNKNOWN,
+            id="unknown-cluster-disabled-beside-malformed-subnet",
+        ),
+        pytest.param(
+            "ComputeInstance",
+            instance(sshSettings={"sshPublicAccess": "Enabled"}, subnet={"id": True}),
+            UNKNOWN,
+            id="unknown-instance-ssh-enabled-subnet-id-boolean",
+        ),
+        pytest.param(
+            "ComputeInstance",
+            instance(sshSettings="Disabled"),
+            UNKNOWN,
+            id="unknown-instance-ssh-settings-string",
+        ),
+        pytest.param(
+            "ComputeInstance",
+            instance(remoteLoginPortPublicAccess=0),
+            UNKNOWN,
+            id="unknown-instance-ssh-disabled-beside-malformed-remote-login",
+        ),
+        pytest.param(
+            "ComputeInstance", {"properties": "x"}, UNKNOWN, id="unknown-inner-properties-string"
+        ),
+        pytest.param(
+            "AmlCompute",
+            instance(remoteLoginPortPublicAccess="Enabled", subnet="x"),
+            FAIL,
+            id="fail-remote-login-enabled-decides-over-malformed-subnet",
+        ),
+        pytest.param(
+            "ComputeInstance",
+            instance(vmSize=1, enableNodePublicIp="no"),
+            PASS,
+            id="pass-properties-the-rule-does-not-read-do-not-matter",
+        ),
+    ],
+)
+def test_net_030_wrong_types(check, compute_type, properties, expected):
+    compute = make_compute("cc-train", compute_type=compute_type, properties=properties)
+    outcome = check("AML-NET-030", compute_subject(compute))
+    assert outcome is not None
+    assert outcome.status is expected
+    assert "cc-train" in outcome.message
+
+
+@pytest.mark.rule("AML-NET-030")
+def test_net_030_malformed_subnet_is_not_read_as_no_subnet(check):
+    compute = make_compute(
+        compute_type="AmlCompute",
+        properties=instance(remoteLoginPortPublicAccess="NotSpecified", subnet="snet-ml"),
+    )
+    outcome = check("AML-NET-030", compute_subject(compute))
+    assert "no subnet" not in outcome.message
+    assert 'properties.subnet: "snet-ml" (a string, expected an object)' in outcome.message

@@ -134,3 +134,105 @@ def test_net_003_absent_counts_as_disabled(check):
     outcome = check("AML-NET-003", ws_bundle({"managedNetwork": ABSENT}))
     assert "absent (Disabled)" in outcome.message
     assert dict(outcome.evidence) == {"managedNetwork.isolationMode": None}
+
+
+WRONG_LEGACY = '"true" (a string, expected a boolean)'
+
+
+@pytest.mark.rule("AML-NET-001")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param(
+            {"allowPublicAccessWhenBehindVnet": "true"}, UNKNOWN, id="unknown-legacy-flag-string"
+        ),
+        pytest.param({"allowPublicAccessWhenBehindVnet": 1}, UNKNOWN, id="unknown-legacy-flag-1"),
+        pytest.param(
+            {"allowPublicAccessWhenBehindVnet": "false"}, UNKNOWN, id="unknown-legacy-flag-false"
+        ),
+        pytest.param({"publicNetworkAccess": 1}, UNKNOWN, id="unknown-pna-number"),
+        pytest.param({"publicNetworkAccess": ["Disabled"]}, UNKNOWN, id="unknown-pna-list"),
+        pytest.param(
+            {"publicNetworkAccess": "Enabled", "allowPublicAccessWhenBehindVnet": "true"},
+            FAIL,
+            id="fail-pna-enabled-decides-over-wrong-legacy-flag",
+        ),
+        pytest.param(
+            {"publicNetworkAccess": 0, "allowPublicAccessWhenBehindVnet": True},
+            FAIL,
+            id="fail-legacy-flag-decides-over-wrong-pna",
+        ),
+    ],
+)
+def test_net_001_wrong_types(check, properties, expected):
+    assert check("AML-NET-001", ws_bundle(properties)).status is expected
+
+
+@pytest.mark.rule("AML-NET-001")
+def test_net_001_wrong_legacy_flag_says_what_was_found(check):
+    outcome = check("AML-NET-001", ws_bundle({"allowPublicAccessWhenBehindVnet": "true"}))
+    assert f"allowPublicAccessWhenBehindVnet: {WRONG_LEGACY}" in outcome.message
+    assert outcome.evidence["allowPublicAccessWhenBehindVnet"] == WRONG_LEGACY
+    assert outcome.evidence["publicNetworkAccess"] == "Disabled"
+
+
+@pytest.mark.rule("AML-NET-002")
+@pytest.mark.parametrize(
+    ("connections", "expected"),
+    [
+        pytest.param({"id": "x"}, UNKNOWN, id="unknown-object-not-list"),
+        pytest.param("Approved", UNKNOWN, id="unknown-string-not-list"),
+        pytest.param(["Approved"], UNKNOWN, id="unknown-entry-not-object"),
+        pytest.param([{"properties": "Approved"}], UNKNOWN, id="unknown-entry-properties-string"),
+        pytest.param(
+            [{"properties": {"privateLinkServiceConnectionState": "Approved"}}],
+            UNKNOWN,
+            id="unknown-state-string",
+        ),
+        pytest.param([endpoint(["Approved"])], UNKNOWN, id="unknown-status-list"),
+        pytest.param([endpoint(1)], UNKNOWN, id="unknown-status-number"),
+        pytest.param(
+            [endpoint("Approved"), endpoint(True)], UNKNOWN, id="unknown-approved-beside-malformed"
+        ),
+        pytest.param([None], FAIL, id="fail-null-entry-has-no-status"),
+    ],
+)
+def test_net_002_wrong_types(check, connections, expected):
+    outcome = check("AML-NET-002", ws_bundle({"privateEndpointConnections": connections}))
+    assert outcome.status is expected
+
+
+@pytest.mark.rule("AML-NET-002")
+def test_net_002_wrong_status_names_the_entry(check):
+    props = {"privateEndpointConnections": [endpoint("Approved"), endpoint(1)]}
+    outcome = check("AML-NET-002", ws_bundle(props))
+    expected = "1 (a number, expected a string)"
+    problem = "privateEndpointConnections[1].properties.privateLinkServiceConnectionState.status"
+    assert f"{problem}: {expected}" in outcome.message
+    assert outcome.evidence["privateEndpointConnections.status"] == ("Approved", expected)
+
+
+@pytest.mark.rule("AML-NET-003")
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        pytest.param({"managedNetwork": "x"}, UNKNOWN, id="unknown-managed-network-string"),
+        pytest.param({"managedNetwork": ["x"]}, UNKNOWN, id="unknown-managed-network-list"),
+        pytest.param(
+            {"managedNetwork": {"isolationMode": {}}}, UNKNOWN, id="unknown-isolation-mode-object"
+        ),
+        pytest.param(
+            {"managedNetwork": {"isolationMode": 1}}, UNKNOWN, id="unknown-isolation-mode-number"
+        ),
+        pytest.param({"managedNetwork": None}, FAIL, id="fail-managed-network-null-is-absent"),
+    ],
+)
+def test_net_003_wrong_types(check, properties, expected):
+    assert check("AML-NET-003", ws_bundle(properties)).status is expected
+
+
+@pytest.mark.rule("AML-NET-003")
+def test_net_003_wrong_parent_names_it(check):
+    outcome = check("AML-NET-003", ws_bundle({"managedNetwork": "x"}))
+    assert 'managedNetwork: "x" (a string, expected an object)' in outcome.message
+    assert "Disabled" not in outcome.message

@@ -1,0 +1,91 @@
+"""Typed reads for rule authors: present, absent (missing or null) and wrong type kept apart."""
+
+import pytest
+
+from auditor.engine.api import read_bool, read_list, read_object, read_text, wrong_types
+from auditor.engine.reading import render
+from tests.builders import make_resource, make_storage_account
+
+ACCOUNT = make_storage_account(
+    properties={
+        "allowBlobPublicAccess": "true",
+        "networkAcls": {"defaultAction": "Deny", "ipRules": []},
+        "publicNetworkAccess": None,
+    }
+)
+
+
+def test_present_value_of_the_right_type():
+    read = read_text(ACCOUNT, "networkAcls", "defaultAction")
+    assert (read.state, read.value, read.shown) == ("present", "Deny", "Deny")
+    assert read.problem is None
+    assert read.describe() == "Deny"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [("publicNetworkAccess",), ("noSuchProperty",), ("encryption", "services", "blob")],
+    ids=["null", "missing", "missing-parent"],
+)
+def test_missing_or_null_is_absent(path):
+    read = read_text(ACCOUNT, *path)
+    assert read.absent
+    assert read.value is None
+    assert read.shown is None
+    assert read.describe() == "absent"
+
+
+def test_wrong_type_says_what_was_found_and_what_was_expected():
+    read = read_bool(ACCOUNT, "allowBlobPublicAccess")
+    assert read.wrong_type
+    assert read.value is None
+    assert read.problem == 'allowBlobPublicAccess: "true" (a string, expected a boolean)'
+    assert read.shown == '"true" (a string, expected a boolean)'
+
+
+def test_wrong_type_of_a_parent_names_the_parent():
+    account = make_storage_account(properties={"networkAcls": ["Deny"]})
+    read = read_text(account, "networkAcls", "defaultAction")
+    assert read.wrong_type
+    assert read.at == "networkAcls"
+    assert read.problem == 'networkAcls: ["Deny"] (a list, expected an object)'
+    assert read.describe().startswith("unreadable (networkAcls: ")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(True, "a boolean"), (0, "a number"), (1.5, "a number"), ({}, "an object"), ([], "a list")],
+)
+def test_text_read_names_each_json_type(value, expected):
+    read = read_text(make_resource(type="T/t", name="r", properties={"v": value}), "v")
+    assert f"({expected}, expected a string)" in read.describe()
+
+
+def test_object_and_list_reads():
+    assert read_object(ACCOUNT, "networkAcls").present
+    assert read_list(ACCOUNT, "networkAcls", "ipRules").value == ()
+    assert read_list(ACCOUNT, "networkAcls").wrong_type
+
+
+def test_reads_of_plain_json_values_use_the_prefix():
+    read = read_text({"name": 1}, "name", prefix="sku")
+    assert read.problem == "sku.name: 1 (a number, expected a string)"
+    assert read_text(None, "name", prefix="sku").absent
+
+
+def test_wrong_types_lists_a_shared_parent_once():
+    account = make_storage_account(properties={"networkAcls": "x"})
+    reads = (read_object(account, "networkAcls"), read_text(account, "networkAcls", "x"))
+    assert wrong_types(*reads) == ['networkAcls: "x" (a string, expected an object)']
+
+
+def test_render_is_short_escaped_and_bounded():
+    assert render("true") == '"true"'
+    assert render(["Deny"]) == '["Deny"]'
+    assert render("\u202eevil") == '"\\u202eevil"'
+    assert len(render("x" * 10_000)) <= 80
+    deep: object = "bottom"
+    for _ in range(500):
+        deep = [deep]
+    assert render(deep) == "[[[...]]]"
+    assert render(list(range(100))) == "[0, 1, 2, 3, ...]"
