@@ -5,7 +5,7 @@ and the request-counting hooks, so no collector builds a client of its own.
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from azure.core.credentials import AccessToken, TokenCredential
@@ -15,11 +15,11 @@ from azure.identity import (
     ManagedIdentityCredential,
 )
 from azure.mgmt.resource.resources import ResourceManagementClient
-from azure.mgmt.resource.subscriptions import SubscriptionClient
 from azure.mgmt.resourcegraph import ResourceGraphClient
 
 from auditor import __version__
 from auditor.azure_sdk.clouds import CloudEndpoints, resolve_cloud
+from auditor.azure_sdk.policies import BoundedRetryPolicy, Deadline, EndpointGuardPolicy, Origin
 from auditor.azure_sdk.stats import ARM, RESOURCE_GRAPH, RequestStats
 from auditor.config import CollectionSettings, CredentialSettings, CredentialType, Settings
 
@@ -58,19 +58,28 @@ def build_credential(settings: CredentialSettings, cloud: CloudEndpoints) -> Tok
     )
 
 
+def allowed_origins(cloud: CloudEndpoints) -> frozenset[Origin]:
+    """The endpoints SDK clients may call: ARM, Log Analytics and Microsoft Graph of the cloud."""
+    return frozenset(
+        Origin.of(url)
+        for url in (cloud.resource_manager, cloud.log_analytics, cloud.microsoft_graph)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ClientFactory:
-    """Builds SDK clients that share one credential, one cloud and one set of counters."""
+    """Builds SDK clients sharing one credential, cloud, deadline and set of counters."""
 
     credential: TokenCredential
     cloud: CloudEndpoints
     collection: CollectionSettings
     stats: RequestStats
     ca_file: str | None = None
+    deadline: Deadline = field(default_factory=lambda: Deadline(3600.0))
 
     @classmethod
     def from_settings(cls, settings: Settings, stats: RequestStats) -> "ClientFactory":
-        """Everything from the configuration."""
+        """Everything from the configuration; the collection deadline starts now."""
         cloud = resolve_cloud(settings.cloud)
         ca_file = str(settings.cloud.ca_file) if settings.cloud.ca_file else None
         return cls(
@@ -79,14 +88,30 @@ class ClientFactory:
             collection=settings.collection,
             stats=stats,
             ca_file=ca_file,
+            deadline=Deadline(settings.collection.deadline_seconds),
         )
 
     def _common(self, api: str) -> dict[str, Any]:
+        collection = self.collection
         kwargs: dict[str, Any] = {
-            "retry_total": self.collection.retry_total,
-            "retry_backoff_factor": self.collection.retry_backoff_seconds,
-            "connection_timeout": self.collection.timeout_seconds,
-            "read_timeout": self.collection.timeout_seconds,
+            "retry_policy": BoundedRetryPolicy(
+                max_wait=collection.max_retry_wait_seconds,
+                deadline=self.deadline,
+                retry_total=collection.retry_total,
+                retry_backoff_factor=collection.retry_backoff_seconds,
+            ),
+            # Every attempt, after retries and redirects and before the token is attached.
+            "per_retry_policies": [
+                EndpointGuardPolicy(
+                    allowed_origins(self.cloud),
+                    self.deadline,
+                    request_timeout=collection.timeout_seconds,
+                )
+            ],
+            # Azure's read APIs do not redirect; a 3xx is an answer to judge, not a link to follow.
+            "permit_redirects": False,
+            "connection_timeout": collection.timeout_seconds,
+            "read_timeout": collection.timeout_seconds,
             "user_agent": f"azureml-auditor/{__version__}",
             **self.stats.hooks(api),
         }
@@ -102,12 +127,8 @@ class ClientFactory:
         }
 
     def resource_graph(self) -> ResourceGraphClient:
-        """Resource Graph (inventory queries)."""
+        """Resource Graph (inventory queries, sent as raw request bodies)."""
         return ResourceGraphClient(self.credential, **self._arm_kwargs(RESOURCE_GRAPH))
-
-    def subscriptions(self) -> SubscriptionClient:
-        """Subscription listing."""
-        return SubscriptionClient(self.credential, **self._arm_kwargs(ARM))
 
     def resource_manager(self) -> ResourceManagementClient:
         """Generic ARM reads (``send_request`` with pinned api-versions)."""

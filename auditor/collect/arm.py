@@ -2,13 +2,14 @@
 
 The generated SDK models of several services are older than the properties the rules read (the ML
 SDK speaks the 2020 API and drops ``publicNetworkAccess``), so documents are read verbatim with
-``send_request``, which keeps the SDK's authentication, retries and TLS settings.
+``send_request``, which keeps the SDK's authentication, retries, TLS settings and the endpoint
+guard. Bodies are parsed here, defensively: a malformed answer is a
+:class:`~auditor.collect.errors.MalformedPayloadError` for that call only.
 """
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from azure.core.exceptions import (
     ClientAuthenticationError,
@@ -21,6 +22,8 @@ from azure.mgmt.core.exceptions import ARMErrorFormat
 from azure.mgmt.resource.resources import ResourceManagementClient
 
 from auditor.collect.errors import MalformedPayloadError
+from auditor.collect.payloads import parse_object
+from auditor.ids import InvalidResourceIdError, parse_resource_id, resource_key
 
 # Recent stable api-versions whose responses carry every property the rules read.
 API_VERSIONS: Mapping[str, str] = {
@@ -31,9 +34,9 @@ API_VERSIONS: Mapping[str, str] = {
     "microsoft.containerregistry/registries": "2025-04-01",
     "microsoft.insights/components": "2020-02-02",
 }
+SUBSCRIPTIONS_API_VERSION = "2022-12-01"
 
 _ERROR_MAP = {401: ClientAuthenticationError, 404: ResourceNotFoundError}
-_MAX_PAGES = 10_000
 
 
 def api_version_for(resource_type: str) -> str:
@@ -45,51 +48,99 @@ def api_version_for(resource_type: str) -> str:
     return API_VERSIONS[resource_type.lower()]
 
 
-def _decode(response: HttpResponse, url: str) -> Mapping[str, Any]:
-    if response.status_code >= 400:
+def decode(response: HttpResponse, what: str) -> dict[str, Any]:
+    """The JSON object of a 2xx answer.
+
+    Raises:
+        ResourceNotFoundError, ClientAuthenticationError, HttpResponseError: a non-2xx answer
+            (redirects are not followed, so a 3xx is one too).
+        MalformedPayloadError: the body is not a JSON object of bounded depth.
+    """
+    if not 200 <= response.status_code < 300:
         map_error(status_code=response.status_code, response=response, error_map=_ERROR_MAP)
         raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+    return parse_object(response.text(), what)
+
+
+def send(client: ResourceManagementClient, request: HttpRequest) -> HttpResponse:
+    """``send_request``, with a body too deeply nested for the pipeline's JSON decoding made a
+    malformed answer instead of a crash.
+
+    Raises:
+        AzureError: the request failed.
+        MalformedPayloadError: the pipeline could not decode the body.
+    """
     try:
-        body = json.loads(response.text())
-    except ValueError as exc:
-        raise MalformedPayloadError(f"GET {url}: the response body is not JSON") from exc
-    if not isinstance(body, dict):
-        raise MalformedPayloadError(f"GET {url}: expected a JSON object, got {type(body).__name__}")
-    return body
+        return client.send_request(request)
+    except RecursionError as exc:
+        raise MalformedPayloadError(
+            f"{request.method} answered with JSON nested too deeply"
+        ) from exc
 
 
 def _relative(path: str, api_version: str) -> str:
+    # Paths are built from ids that were parsed as ARM ids; a string that is not a plain path
+    # would make send_request leave the configured endpoint or change the query.
+    if not path.startswith("/") or "//" in path or any(c in path for c in "?#%\\"):
+        raise MalformedPayloadError(f"not an ARM path: {path[:120]!r}")
     return f"{path}?{urlencode({'api-version': api_version})}"
 
 
 def get_document(
-    client: ResourceManagementClient, path: str, api_version: str
-) -> Mapping[str, Any]:
-    """GET one ARM document.
+    client: ResourceManagementClient, resource_id: str, api_version: str
+) -> dict[str, Any]:
+    """GET one ARM resource document, checked to be the document of ``resource_id``.
 
     Raises:
         ResourceNotFoundError: 404.
         HttpResponseError: any other failure, with ARM's error code.
-        MalformedPayloadError: the body is not a JSON object.
+        MalformedPayloadError: not an ARM id, a body that is not a JSON object, or the document
+            of another resource (it must never overwrite that resource's data).
     """
-    url = _relative(path, api_version)
-    return _decode(client.send_request(HttpRequest("GET", url)), path)
+    try:
+        parse_resource_id(resource_id)
+    except InvalidResourceIdError as exc:
+        raise MalformedPayloadError(str(exc)) from exc
+    url = _relative(resource_id, api_version)
+    doc = decode(send(client, HttpRequest("GET", url)), f"GET {resource_id}")
+    answered = doc.get("id")
+    if not isinstance(answered, str) or resource_key(answered) != resource_key(resource_id):
+        shown = answered[:200] if isinstance(answered, str) else type(answered).__name__
+        raise MalformedPayloadError(
+            f"GET {resource_id}: answered with the document of another resource ({shown})"
+        )
+    return doc
+
+
+def _link_key(url: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """A nextLink without the api-version (the SDK replaces it) and with its query decoded."""
+    parts = urlsplit(url)
+    query = sorted(
+        (k.lower(), v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() != "api-version"
+    )
+    return parts.netloc.lower(), parts.path.lower(), tuple(query)
 
 
 def list_documents(
-    client: ResourceManagementClient, path: str, api_version: str
+    client: ResourceManagementClient, path: str, api_version: str, *, max_pages: int
 ) -> Iterator[Mapping[str, Any]]:
     """GET an ARM list and follow its ``nextLink`` pages.
+
+    A link to another host, a link seen before (a loop) or more than ``max_pages`` pages end the
+    listing as malformed: the listing's data is then unknown, never silently cut.
 
     Raises:
         HttpResponseError, ResourceNotFoundError, MalformedPayloadError: as :func:`get_document`.
     """
     url: str | None = _relative(path, api_version)
-    for _ in range(_MAX_PAGES):
+    seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
+    for _ in range(max_pages):
         if url is None:
             return
-        response = client.send_request(HttpRequest("GET", url))
-        page = _decode(response, path)
+        response = send(client, HttpRequest("GET", url))
+        page = decode(response, f"GET {path}")
         values = page.get("value")
         if not isinstance(values, list):
             raise MalformedPayloadError(f"GET {path}: the list has no 'value' array")
@@ -100,8 +151,15 @@ def list_documents(
         next_link = page.get("nextLink")
         if next_link is not None and not isinstance(next_link, str):
             raise MalformedPayloadError(f"GET {path}: nextLink is not a string")
-        if next_link and urlsplit(next_link).netloc != urlsplit(response.request.url).netloc:
+        if not next_link:
+            return
+        here, there = urlsplit(response.request.url), urlsplit(next_link)
+        if there.scheme.lower() != "https" or there.netloc.lower() != here.netloc.lower():
             # The bearer token goes with every page: never follow a link to another host.
             raise MalformedPayloadError(f"GET {path}: nextLink points to another host")
-        url = next_link or None
-    raise MalformedPayloadError(f"GET {path}: more than {_MAX_PAGES} pages; nextLink loops")
+        key = _link_key(next_link)
+        if key in seen:
+            raise MalformedPayloadError(f"GET {path}: nextLink repeats an earlier page (a loop)")
+        seen.add(key)
+        url = next_link
+    raise MalformedPayloadError(f"GET {path}: more than {max_pages} pages")

@@ -28,6 +28,13 @@ class ErrorLog:
         with self._lock:
             self._notices.append(error)
 
+    def promote(self, notice: CollectionError) -> None:
+        """The fallback did not cover this failure after all: data is missing, it is an error."""
+        with self._lock:
+            if notice in self._notices:
+                self._notices.remove(notice)
+                self._errors.append(notice)
+
     @property
     def errors(self) -> tuple[CollectionError, ...]:
         """Errors so far, in the order they happened."""

@@ -1,5 +1,8 @@
 """Turning SDK exceptions into recorded collection errors."""
 
+import logging
+from typing import Protocol
+
 from azure.core.exceptions import (
     AzureError,
     DecodeError,
@@ -8,23 +11,53 @@ from azure.core.exceptions import (
     ServiceResponseError,
 )
 
+from auditor.azure_sdk.policies import DeadlineExceededError, EndpointNotAllowedError
 from auditor.inventory.model import CollectionError
 
 MALFORMED = "MalformedResponse"
+DEADLINE = "DeadlineExceeded"
+# Error bodies come from the network too; a message is a line, not a payload.
+_MAX_MESSAGE = 1000
+
+
+logger = logging.getLogger(__name__)
 
 
 class MalformedPayloadError(ValueError):
     """Azure answered 2xx with a body that does not have the documented shape."""
 
 
+# What a collector catches around one call: Azure's errors and answers of the wrong shape.
+COLLECTOR_ERRORS = (AzureError, MalformedPayloadError)
+
+
+class _ErrorSink(Protocol):
+    def add(self, error: CollectionError) -> None: ...
+
+
 def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else ""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= _MAX_MESSAGE else line[: _MAX_MESSAGE - 1] + "…"
+
+
+def _retry_after(exc: HttpResponseError) -> str | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    try:
+        value = headers.get("Retry-After") or headers.get("retry-after")
+    except AttributeError:
+        return None
+    return str(value)[:20] if value else None
 
 
 def describe(exc: BaseException) -> tuple[str, str, int | None]:
     """(code, message, status) of an exception raised by an SDK call or by payload parsing."""
     if isinstance(exc, MalformedPayloadError):
-        return MALFORMED, str(exc), None
+        return MALFORMED, _first_line(str(exc)), None
+    if isinstance(exc, DeadlineExceededError):
+        return DEADLINE, _first_line(str(exc)), None
+    if isinstance(exc, EndpointNotAllowedError):
+        return "EndpointNotAllowed", _first_line(str(exc)), None
     if isinstance(exc, DecodeError):
         return MALFORMED, f"the response body is not valid JSON: {_first_line(str(exc))}", None
     if isinstance(exc, HttpResponseError):
@@ -34,8 +67,10 @@ def describe(exc: BaseException) -> tuple[str, str, int | None]:
         message = getattr(error, "message", None) or exc.reason or _first_line(str(exc))
         if status == 429:
             code = code if code not in ("HTTP429", "429") else "Throttled"
-            message = f"throttled and out of retries: {message}"
-        return str(code), _first_line(str(message)), status
+            asked = _retry_after(exc)
+            wait = f" (Azure asked to wait {asked} s)" if asked else ""
+            message = f"throttled and out of retries{wait}: {message}"
+        return _first_line(str(code))[:80], _first_line(str(message)), status
     if isinstance(exc, ServiceRequestError | ServiceResponseError):
         return "NetworkError", _first_line(str(exc)), None
     if isinstance(exc, AzureError):
@@ -57,3 +92,20 @@ def is_not_found(exc: BaseException) -> bool:
         return False
     code = getattr(getattr(exc, "error", None), "code", None)
     return code in (None, "ResourceNotFound", "ResourceGroupNotFound", "NotFound")
+
+
+def record_failure(log: _ErrorSink, exc: Exception, *, scope: str, source: str) -> None:
+    """Record an unexpected exception (a bug met on odd data) as that scope's collection error.
+
+    One strange document must cost what it was for, not the run; the traceback goes to the log
+    so the bug can still be found.
+    """
+    logger.error("internal error while collecting %s (%s)", scope, source, exc_info=exc)
+    log.add(
+        CollectionError(
+            scope=scope,
+            source=source,
+            code="InternalError",
+            message=f"{type(exc).__name__}: {_first_line(str(exc))}",
+        )
+    )

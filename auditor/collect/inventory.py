@@ -3,17 +3,11 @@
 from datetime import datetime
 from types import MappingProxyType
 
+from auditor.collect.attached import Lookup, attached_refs_named, collect_attached
 from auditor.collect.computes import collect_computes
 from auditor.collect.context import CollectContext
 from auditor.collect.subscriptions import list_subscriptions
-from auditor.collect.workspaces import (
-    Lookup,
-    QueryScope,
-    attached_query,
-    attached_refs_named,
-    collect_attached,
-    list_workspace_resources,
-)
+from auditor.collect.workspaces import QueryScope, attached_query, list_workspace_resources
 from auditor.config import ScopeSettings
 from auditor.ids import resource_key
 from auditor.inventory.model import (
@@ -31,16 +25,15 @@ def _workspace(
     resource: Resource, lookups: dict[str, Lookup], computes: tuple[Resource, ...] | str
 ) -> Workspace:
     attached: dict[AttachedRole, AttachedRef | None] = {}
-    for role, resource_id in attached_refs_named(resource).items():
-        if resource_id is None:
+    for role, ref in attached_refs_named(resource).items():
+        if ref is None:
             attached[role] = None
             continue
-        lookup = lookups.get(
-            resource_key(resource_id), Lookup(LookupState.UNKNOWN, "not looked up")
-        )
-        attached[role] = AttachedRef(
-            role=role, id=resource_id, state=lookup.state, reason=lookup.reason
-        )
+        if ref.problem is not None:
+            lookup = Lookup(LookupState.UNKNOWN, ref.problem)
+        else:
+            lookup = lookups.get(resource_key(ref.id), Lookup(LookupState.UNKNOWN, "not looked up"))
+        attached[role] = AttachedRef(role=role, id=ref.id, state=lookup.state, reason=lookup.reason)
     if isinstance(computes, str):
         return Workspace(
             resource=resource,

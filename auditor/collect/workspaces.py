@@ -1,70 +1,98 @@
-"""The inventory sweep: every ML workspace in scope and the four resources each one names.
+"""The inventory sweep: every ML workspace in scope, and the query for what they attach.
 
-Two Resource Graph queries find them all, whatever the number of workspaces. Only what Resource
-Graph did not return is read with ARM GETs (an attached resource outside the query scope, just
-created, deleted, or not readable), and ARM listing replaces Resource Graph when it is denied.
+Two Resource Graph queries find them all, whatever the number of workspaces. ARM listing per
+subscription replaces Resource Graph when it fails; the failure is then a notice (nothing is
+missing) unless the fallback could not cover it, when it is an error.
 """
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
-
-from azure.core.exceptions import AzureError
-from azure.mgmt.resource.resources import ResourceManagementClient
 
 from auditor.collect import arm
 from auditor.collect.context import CollectContext
 from auditor.collect.documents import resource_from_document
 from auditor.collect.errors import (
+    COLLECTOR_ERRORS,
+    MALFORMED,
     MalformedPayloadError,
-    describe,
-    is_not_found,
+    record_failure,
     to_collection_error,
 )
 from auditor.collect.queries import LIST_ATTACHED_RESOURCES, LIST_WORKSPACES, ML_WORKSPACE_TYPE
 from auditor.collect.resource_graph import ResourceGraphQuery
-from auditor.ids import resource_key
-from auditor.inventory.model import (
-    AttachedRole,
-    CollectionError,
-    LookupState,
-    Resource,
-)
-from auditor.json_types import thaw
+from auditor.inventory.model import CollectionError, Resource
 
 logger = logging.getLogger(__name__)
 
 RESOURCE_GRAPH = "resource_graph"
 ARM_SOURCE = "arm"
 WORKSPACE_PROVIDER_PATH = "Microsoft.MachineLearningServices/workspaces"
-ARM_ERRORS = (AzureError, MalformedPayloadError)
+
+QueryOutcome = tuple[list[Resource] | None, CollectionError | None]
 
 
 def _resources_from_rows(
-    ctx: CollectContext, rows: Iterable[Mapping[str, Any]], source: str
+    ctx: CollectContext,
+    rows: Iterable[Mapping[str, Any]],
+    source: str,
+    accept: Callable[[Resource], str | None] = lambda _: None,
 ) -> list[Resource]:
-    """Parse rows; a malformed row is recorded and skipped, the others are kept."""
+    """Parse rows; a malformed or unacceptable row is recorded and skipped, the others kept."""
     resources = []
     for row in rows:
+        raw_id = row.get("id")
+        scope = raw_id[:300] if isinstance(raw_id, str) else "(a resource without an id)"
         try:
-            resources.append(resource_from_document(row))
+            resource = resource_from_document(row)
+            problem = accept(resource)
+            if problem is not None:
+                raise MalformedPayloadError(f"{resource.id}: {problem}")
         except MalformedPayloadError as exc:
-            scope = row.get("id") if isinstance(row.get("id"), str) else "(unknown resource)"
-            ctx.log.add(to_collection_error(exc, scope=str(scope), source=source))
+            ctx.log.add(to_collection_error(exc, scope=scope, source=source))
+            continue
+        except Exception as exc:  # one odd row must not cost the others
+            record_failure(ctx.log, exc, scope=scope, source=source)
+            continue
+        resources.append(resource)
     return resources
 
 
-def _run_query(ctx: CollectContext, query: ResourceGraphQuery, kql: str) -> list[Resource] | None:
-    """All resources of one query, or None when Resource Graph failed (recorded as a notice)."""
+def _run_query(
+    ctx: CollectContext,
+    query: ResourceGraphQuery,
+    kql: str,
+    accept: Callable[[Resource], str | None] = lambda _: None,
+) -> QueryOutcome:
+    """All resources of one query, or None and the failure (recorded as a notice)."""
     try:
         rows = list(query.rows(kql))
-    except (AzureError, MalformedPayloadError) as exc:
-        ctx.log.notice(to_collection_error(exc, scope="/", source=RESOURCE_GRAPH))
+    except COLLECTOR_ERRORS as exc:
+        notice = to_collection_error(exc, scope="/", source=RESOURCE_GRAPH)
+    except Exception as exc:  # a bug on an odd page: fall back as for any failed query
+        logger.error("internal error in a Resource Graph query", exc_info=exc)
+        notice = CollectionError(
+            scope="/", source=RESOURCE_GRAPH, code="InternalError", message=type(exc).__name__
+        )
+    else:
+        return _resources_from_rows(ctx, rows, RESOURCE_GRAPH, accept), None
+    ctx.log.notice(notice)
+    return None, notice
+
+
+def _workspace_problem(subscription_ids: Sequence[str] | None) -> Callable[[Resource], str | None]:
+    """Checks that a listed document is an ML workspace in one of the subscriptions asked for."""
+    wanted = None if subscription_ids is None else {s.lower() for s in subscription_ids}
+
+    def problem(resource: Resource) -> str | None:
+        if resource.type.lower() != ML_WORKSPACE_TYPE:
+            return f"listed as a workspace but its type is {resource.type}"
+        if wanted is not None and resource.subscription_id.lower() not in wanted:
+            return "listed in the wrong subscription"
         return None
-    return _resources_from_rows(ctx, rows, RESOURCE_GRAPH)
+
+    return problem
 
 
 def _list_workspaces_by_arm(ctx: CollectContext, subscription_ids: Sequence[str]) -> list[Resource]:
@@ -74,13 +102,22 @@ def _list_workspaces_by_arm(ctx: CollectContext, subscription_ids: Sequence[str]
     found: list[Resource] = []
     for subscription_id in subscription_ids:
         path = f"/subscriptions/{subscription_id}/providers/{WORKSPACE_PROVIDER_PATH}"
+        scope = f"/subscriptions/{subscription_id}"
         try:
-            docs = list(arm.list_documents(client, path, version))
-        except ARM_ERRORS as exc:
-            scope = f"/subscriptions/{subscription_id}"
+            docs = list(
+                arm.list_documents(
+                    client, path, version, max_pages=ctx.clients.collection.max_pages
+                )
+            )
+        except COLLECTOR_ERRORS as exc:
             ctx.log.add(to_collection_error(exc, scope=scope, source=ARM_SOURCE))
             continue
-        found.extend(_resources_from_rows(ctx, docs, ARM_SOURCE))
+        except Exception as exc:
+            record_failure(ctx.log, exc, scope=scope, source=ARM_SOURCE)
+            continue
+        found.extend(
+            _resources_from_rows(ctx, docs, ARM_SOURCE, _workspace_problem([subscription_id]))
+        )
     return found
 
 
@@ -102,13 +139,46 @@ class QueryScope:
         )
 
 
+def _record_without_properties(ctx: CollectContext, workspaces: Iterable[Resource]) -> None:
+    for ws in workspaces:
+        if not ws.has_properties:
+            ctx.log.add(
+                CollectionError(
+                    scope=ws.id,
+                    source=RESOURCE_GRAPH,
+                    code=MALFORMED,
+                    message="the workspace document has no properties object",
+                )
+            )
+
+
 def list_workspace_resources(ctx: CollectContext, scope: QueryScope) -> list[Resource]:
     """Every ML workspace in scope, from Resource Graph, else from ARM listing."""
-    workspaces = _run_query(ctx, scope.graph_query(ctx), LIST_WORKSPACES)
+    in_scope = None if scope.all_visible or scope.management_groups else scope.subscription_ids
+    workspaces, notice = _run_query(
+        ctx, scope.graph_query(ctx), LIST_WORKSPACES, _workspace_problem(in_scope)
+    )
     if workspaces is None:
+        assert notice is not None
+        if scope.management_groups:
+            # ARM cannot list "what lies under these groups" without the Management Groups API;
+            # listing every visible subscription instead would silently widen the audit.
+            ctx.log.promote(notice)
+            return []
         logger.warning("Resource Graph failed; listing workspaces through ARM instead")
+        errors_before = len(ctx.log.errors)
         workspaces = _list_workspaces_by_arm(ctx, scope.subscription_ids)
-    return sorted(_unique(workspaces), key=lambda r: r.key)
+        # Covered unless the fallback had nothing to list or failed on every subscription; a
+        # partial fallback records its own errors for the subscriptions it could not list.
+        listing_failures = len(ctx.log.errors) - errors_before
+        subscriptions_unknown = any(e.source == "subscriptions" for e in ctx.log.errors)
+        if subscriptions_unknown or (
+            scope.subscription_ids and listing_failures >= len(scope.subscription_ids)
+        ):
+            ctx.log.promote(notice)
+    unique = sorted(_unique(workspaces), key=lambda r: r.key)
+    _record_without_properties(ctx, unique)
+    return unique
 
 
 def _unique(resources: Iterable[Resource]) -> list[Resource]:
@@ -118,94 +188,6 @@ def _unique(resources: Iterable[Resource]) -> list[Resource]:
     return list(by_key.values())
 
 
-def attached_refs_named(workspace: Resource) -> dict[AttachedRole, str | None]:
-    """The attached ids a workspace names; None where it names none (e.g. a null registry)."""
-    named: dict[AttachedRole, str | None] = {}
-    for role in AttachedRole:
-        value = workspace.prop(role.workspace_property)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            named[role] = None
-        elif isinstance(value, str):
-            named[role] = value.strip()
-        else:
-            # Not an id at all: keep it visible so its lookup fails as unknown, not "names none".
-            named[role] = json.dumps(thaw(value), sort_keys=True)
-    return named
-
-
-@dataclass(frozen=True, slots=True)
-class Lookup:
-    """Whether a named attached resource could be read, and why not."""
-
-    state: LookupState
-    reason: str | None = None
-
-
-_FOUND = Lookup(LookupState.FOUND)
-
-
-def _get_attached(
-    ctx: CollectContext, client: ResourceManagementClient, resource_id: str
-) -> tuple[Resource | None, Lookup]:
-    """ARM GET of one attached resource that Resource Graph did not return."""
-    try:
-        version = arm.api_version_for(_type_of(resource_id))
-    except KeyError:
-        message = f"{resource_id} is not a resource type a workspace can attach"
-        ctx.log.add(
-            CollectionError(
-                scope=resource_id, source=ARM_SOURCE, code="UnexpectedResourceType", message=message
-            )
-        )
-        return None, Lookup(LookupState.UNKNOWN, message)
-    try:
-        doc = arm.get_document(client, resource_id, version)
-        return resource_from_document(doc), _FOUND
-    except ARM_ERRORS as exc:
-        code, message, _ = describe(exc)
-        if is_not_found(exc):
-            return None, Lookup(LookupState.NOT_FOUND, f"{code}: {message}")
-        ctx.log.add(to_collection_error(exc, scope=resource_id, source=ARM_SOURCE))
-        return None, Lookup(LookupState.UNKNOWN, f"{code}: {message}")
-
-
-def _type_of(resource_id: str) -> str:
-    parts = resource_id.strip("/").split("/")
-    return f"{parts[5]}/{parts[6]}" if len(parts) >= 8 else ""
-
-
-def collect_attached(
-    ctx: CollectContext,
-    workspaces: Sequence[Resource],
-    query: Callable[[], list[Resource] | None],
-) -> tuple[list[Resource], dict[str, Lookup]]:
-    """Read every attached resource the workspaces name.
-
-    Returns:
-        The resources read, and the lookup state of every named id by lowercased id.
-    """
-    named = {
-        resource_key(rid): rid
-        for ws in workspaces
-        for rid in attached_refs_named(ws).values()
-        if rid is not None
-    }
-    if not named:
-        return [], {}
-    from_graph = query() or []
-    by_key = {r.key: r for r in from_graph if r.key in named}
-    states = dict.fromkeys(by_key, _FOUND)
-    missing = [rid for key, rid in sorted(named.items()) if key not in by_key]
-    client = ctx.clients.resource_manager()
-    with ThreadPoolExecutor(max_workers=ctx.max_workers) as pool:
-        lookups = pool.map(lambda rid: _get_attached(ctx, client, rid), missing)
-        for rid, (resource, lookup) in zip(missing, lookups, strict=True):
-            states[resource_key(rid)] = lookup
-            if resource is not None:
-                by_key[resource.key] = resource
-    return sorted(by_key.values(), key=lambda r: r.key), states
-
-
-def attached_query(ctx: CollectContext, scope: QueryScope) -> Callable[[], list[Resource] | None]:
+def attached_query(ctx: CollectContext, scope: QueryScope) -> Callable[[], QueryOutcome]:
     """The Resource Graph query for attached resources, deferred until ids are known."""
     return lambda: _run_query(ctx, scope.graph_query(ctx), LIST_ATTACHED_RESOURCES)

@@ -37,6 +37,7 @@ _ARM_HANDLERS: Mapping[str, Handler] = MappingProxyType(
         r.ML_COMPUTES_LIST: arm_routes.list_computes,
     }
 )
+HOST_PLACEHOLDER = "${host}"
 # ARM's token bucket: 15 x 250 reads for the subscription, one just used.
 _GLOBAL_READS_LEFT = "3749"
 
@@ -131,7 +132,9 @@ class Service:
         reply, fault = self._dispatch(route, ctx, headers)
         self._decorate(reply, route, started)
         if fault is not None:
-            reply.headers.update(fault.headers)
+            reply.headers.update(
+                {k: v.replace(HOST_PLACEHOLDER, ctx.host) for k, v in fault.headers.items()}
+            )
         self._record(ctx, route.name, reply.status, fault is not None)
         return reply
 
@@ -156,6 +159,9 @@ class Service:
             body = fault.raw_body.encode("utf-8")
         else:
             body = dump_json(fault.body) if fault.has_body else b""
+        # Links in a fault (a looping nextLink, a redirect) must name the simulator's own address,
+        # which is only known once it listens.
+        body = body.replace(HOST_PLACEHOLDER.encode(), ctx.host.encode())
         reply = Reply(fault.status or 200, body)
         if route.name == r.RESOURCE_GRAPH:
             reply.headers.update(self.quota.peek(ctx.caller).headers())

@@ -223,4 +223,6 @@ def test_malformed_attached_reference_is_unknown_not_absent(
         AttachedRole.KEY_VAULT
     ]
     assert ref is not None and ref.state is LookupState.UNKNOWN
-    assert any(e.code == "UnexpectedResourceType" for e in inv.errors)
+    assert ref.reason is not None and "not a string" in ref.reason
+    malformed = [e for e in inv.errors if e.code == "MalformedResponse" and e.scope == target["id"]]
+    assert len(malformed) == 1
