@@ -37,6 +37,14 @@ KV_BETA = f"{RG}/providers/Microsoft.KeyVault/vaults/kv-beta"
 ACR_ALPHA = f"{RG}/providers/Microsoft.ContainerRegistry/registries/acralpha"  # deleted
 APPI_BETA = f"{RG}/providers/Microsoft.Insights/components/appi-beta"
 
+# One bundle that every workspace of ``shared_bundle_result`` uses.
+SHARED_BUNDLE = {
+    AttachedRole.STORAGE_ACCOUNT: f"{RG}/providers/Microsoft.Storage/storageAccounts/stbundle",
+    AttachedRole.KEY_VAULT: f"{RG}/providers/Microsoft.KeyVault/vaults/kv-bundle",
+    AttachedRole.CONTAINER_REGISTRY: f"{RG}/providers/Microsoft.ContainerRegistry/registries/cr1",
+    AttachedRole.APPLICATION_INSIGHTS: f"{RG}/providers/Microsoft.Insights/components/appi-bundle",
+}
+
 STARTED = datetime(2026, 11, 28, 2, 0, 0, tzinfo=UTC)
 
 
@@ -255,3 +263,29 @@ def sample_result() -> AuditResult:
         ),
         expired_waivers=(WAIVER,),
     )
+
+
+def shared_bundle_result(workspaces: int, findings_per_resource: int = 3) -> AuditResult:
+    """``workspaces`` workspaces all using the resources of ``SHARED_BUNDLE``, each resource with
+    ``findings_per_resource`` findings concerning every workspace, each workspace with one finding.
+
+    Like AML-AUTH-002, each finding on a shared resource names every workspace using it, so that a
+    page repeating it per workspace grows with the square of the number of workspaces.
+    """
+    ws_ids = tuple(f"{ML}/mlw-{n:05d}" for n in range(workspaces))
+    bundle = {role: _ref(role, rid, LookupState.FOUND) for role, rid in SHARED_BUNDLE.items()}
+    statuses = (Status.FAIL, Status.PASS, Status.UNKNOWN)
+    users = ", ".join(i.rsplit("/", 1)[-1] for i in ws_ids)
+    findings = [
+        make_finding(
+            f"AML-SH-{n:03d}",
+            rid,
+            statuses[n % 3],
+            workspace_ids=ws_ids,
+            message=f"AML-SH-{n:03d} on {rid.rsplit('/', 1)[-1]}, used by {users}",
+        )
+        for rid in SHARED_BUNDLE.values()
+        for n in range(findings_per_resource)
+    ]
+    findings += [make_finding("AML-NET-001", i, Status.PASS, workspace_ids=(i,)) for i in ws_ids]
+    return make_result(tuple(make_workspace(i, bundle) for i in ws_ids), tuple(findings))
