@@ -243,4 +243,9 @@ def load_inventory(path: Path) -> Inventory:
         raise InventoryFormatError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except ValueError as exc:
         raise InventoryFormatError(f"{path}: not valid JSON: {exc}") from exc
-    return inventory_from_json(data, source=str(path))
+    except RecursionError as exc:
+        raise InventoryFormatError(f"{path}: nested too deeply to be an inventory") from exc
+    try:
+        return inventory_from_json(data, source=str(path))
+    except RecursionError as exc:
+        raise InventoryFormatError(f"{path}: nested too deeply to be an inventory") from exc

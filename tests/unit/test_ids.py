@@ -30,3 +30,43 @@ def test_key_and_is_under_ignore_case() -> None:
     assert resource_key(a) == resource_key(b)
     assert is_under(b + "/secrets/x", a)
     assert not is_under(b + "2", a)
+
+
+_TAIL = "resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st"
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        f"https://127.0.0.2:8443/subscriptions/s/{_TAIL}",
+        f"//evil.example/subscriptions/s/{_TAIL}",
+        f" /subscriptions/s/{_TAIL}",
+        f"subscriptions/s/{_TAIL}",
+        f"/subscriptions/s/{_TAIL}?x=1",
+        f"/subscriptions/s/{_TAIL}#f",
+        f"/subscriptions/s/{_TAIL}%2F..",
+        "/subscriptions/s/resourceGroups/../providers/Microsoft.Storage/storageAccounts/st",
+        "/subscriptions/s/resourceGroups/./providers/Microsoft.Storage/storageAccounts/st",
+        "/subscriptions/s/resourceGroups/r\u202eg/providers/Microsoft.Storage/storageAccounts/st",
+        "/subscriptions/s/resourceGroups/r\ng/providers/Microsoft.Storage/storageAccounts/st",
+        f"/subscriptions/s//{_TAIL}",
+        "/subscriptions/s/" + "x" * 3000,
+    ],
+)
+def test_rejects_ids_that_would_change_a_request(planted: str) -> None:
+    # The auditor builds request URLs from ids: none of these may become a request path.
+    with pytest.raises(InvalidResourceIdError):
+        parse_resource_id(planted)
+
+
+@pytest.mark.parametrize(
+    "real",
+    [
+        f"/subscriptions/subid/{_TAIL}",
+        f"/subscriptions/s/{_TAIL}/",
+        "/subscriptions/s/resourceGroups/rg (prod)/providers/microsoft.insights/components/App 1",
+        "/subscriptions/s/resourceGroups/grupo-producción/providers/Microsoft.KeyVault/vaults/kv",
+    ],
+)
+def test_accepts_real_ids(real: str) -> None:
+    assert parse_resource_id(real).name
