@@ -3,7 +3,6 @@
 import argparse
 import json
 import logging
-import os
 import sys
 import tempfile
 import threading
@@ -17,10 +16,13 @@ from auditor.engine.registry import RuleLoadError, load_registry
 from auditor.findings import Severity
 from auditor.inventory.snapshot import InventoryFormatError, load_inventory
 from auditor.log_setup import setup_logging
-from auditor.pipeline import exit_code, prepare_rules, run_audit, write_outputs
+from auditor.pipeline import exit_code, new_run_id, prepare_rules, run_audit, write_outputs
+from auditor.report.files import describe_os_error
 from auditor.report.model import AuditResult
+from auditor.report.publish import DestinationError, PublishError, RunOutput
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 FAIL_ON_CHOICES = [s.value for s in Severity] + ["none"]
 
 logger = logging.getLogger("auditor")
@@ -32,15 +34,6 @@ class UsageError(Exception):
 
 def _fail_on(value: str) -> Severity | None:
     return None if value == "none" else Severity(value)
-
-
-def _point_latest(base: Path, run_dir: Path) -> None:
-    """Make ``<base>/latest`` point at the newest run, replacing the link atomically."""
-    link = base / "latest"
-    temporary = base / f".latest-{os.getpid()}"
-    temporary.unlink(missing_ok=True)
-    temporary.symlink_to(run_dir.name, target_is_directory=True)
-    temporary.replace(link)
 
 
 def _print_summary(result: AuditResult, out_dir: Path) -> None:
@@ -65,12 +58,15 @@ def _audit(
 ) -> int:
     rules = prepare_rules(settings, source=source)
     inventory = load_inventory(inventory_path) if inventory_path else None
-    result = run_audit(settings, rules, SystemClock(), inventory=inventory)
-    out_dir = out if out is not None else settings.output.directory / result.run.id
-    write_outputs(result, out_dir)
-    if out is None:
-        _point_latest(settings.output.directory, out_dir)
-    _print_summary(result, out_dir)
+    clock = SystemClock()
+    run_id = new_run_id(clock.now())
+    destination = out if out is not None else settings.output.directory
+    # Opened before collecting: a folder that cannot take the reports, or that another run is
+    # writing to, is a usage error found before any request to Azure, not after an hour of them.
+    with RunOutput.open(destination, run_id=run_id, per_run=out is None) as output:
+        result = run_audit(settings, rules, clock, run_id=run_id, inventory=inventory)
+        write_outputs(result, output)
+    _print_summary(result, output.folder)
     return exit_code(result, fail_on)
 
 
@@ -213,15 +209,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Every failure ends in one line on stderr: 2 for bad usage or configuration (found before any
+    request to Azure), 4 for an I/O or internal error (the traceback is logged at debug level, so
+    ``-v`` shows it), 130 when interrupted.
+    """
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     from auditor.simulator import TenantError
 
+    usage_errors = (
+        ConfigError,
+        RuleLoadError,
+        InventoryFormatError,
+        TenantError,
+        UsageError,
+        DestinationError,
+    )
     try:
         code: int = args.func(args)
-    except (ConfigError, RuleLoadError, InventoryFormatError, TenantError, UsageError) as exc:
+    except usage_errors as exc:
         print(f"auditor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except PublishError as exc:
+        logger.debug("publishing the reports failed", exc_info=True)
+        print(f"auditor: error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except OSError as exc:
+        logger.debug("I/O error", exc_info=True)
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"auditor: error: {describe_os_error(exc)}{where}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        print("auditor: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        logger.debug("internal error", exc_info=True)
+        message = _one_line(f"{type(exc).__name__}: {exc}")
+        print(
+            f"auditor: internal error: {message} (run with -v for the traceback)", file=sys.stderr
+        )
+        return EXIT_INTERNAL
     return code

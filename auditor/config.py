@@ -4,13 +4,15 @@ Unknown keys and wrong types are errors naming the file and the key (exit code 2
 command line).
 """
 
+import os
 import tomllib
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from auditor.findings import Severity, Waiver
 
@@ -46,7 +48,8 @@ class CloudSettings(_Model):
     def _custom_needs_endpoints(self) -> "CloudSettings":
         if self.name is CloudName.CUSTOM and not self.resource_manager:
             raise ValueError("a custom cloud needs resource_manager (the ARM endpoint URL)")
-        for value in (self.resource_manager, self.authority, self.log_analytics):
+        endpoints = (self.resource_manager, self.authority, self.log_analytics, self.microsoft_graph)
+        for value in endpoints:
             if value is not None and not value.startswith("https://"):
                 raise ValueError(f"endpoint {value!r} must be an https:// URL")
         return self
@@ -88,6 +91,13 @@ class ScheduleSettings(_Model):
     """When the daemon runs (cron, UTC)."""
 
     cron: str = "0 2 * * *"
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_crontab(cls, value: str) -> str:
+        # Checked here so that `scan` rejects a schedule `daemon` would reject, at load.
+        CronTrigger.from_crontab(value, timezone="UTC")  # ValueError names the problem
+        return value
 
 
 class OutputSettings(_Model):
@@ -220,15 +230,32 @@ def parse_settings(data: dict[str, Any], *, source: str, base_dir: Path | None =
     """Validate a configuration mapping; relative paths resolve against ``base_dir``.
 
     Raises:
-        ConfigError: naming ``source`` and each bad key.
+        ConfigError: naming ``source`` and each bad key; a ``cloud.ca_file`` that is not a
+            readable file is one.
     """
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(format_validation_error(source, exc)) from exc
-    if base_dir is None:
-        return settings
-    return _resolve_paths(settings, base_dir)
+    if base_dir is not None:
+        settings = _resolve_paths(settings, base_dir)
+    _check_ca_file(settings.cloud.ca_file, source=source)
+    return settings
+
+
+def _check_ca_file(ca_file: Path | None, *, source: str) -> None:
+    """A CA file that cannot be read fails every request: say so before the first one."""
+    if ca_file is None:
+        return
+    problem = None
+    if not ca_file.exists():
+        problem = "no such file"
+    elif not ca_file.is_file():
+        problem = "not a file"
+    elif not os.access(ca_file, os.R_OK):
+        problem = "not readable"
+    if problem is not None:
+        raise ConfigError(f"{source}: cloud.ca_file: {ca_file}: {problem}")
 
 
 def _resolve_paths(settings: Settings, base_dir: Path) -> Settings:
@@ -248,12 +275,17 @@ def load_settings(path: Path) -> Settings:
     """Read and validate a TOML configuration file.
 
     Raises:
-        ConfigError: the file is missing, is not TOML, or holds bad keys or values.
+        ConfigError: the file is missing, is not UTF-8 TOML, holds bad keys or values, or names a
+            ``cloud.ca_file`` that cannot be read.
     """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+        ) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

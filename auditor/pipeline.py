@@ -18,6 +18,7 @@ from auditor.engine.waivers import apply_waivers
 from auditor.findings import Finding, Severity, Status, Waiver
 from auditor.inventory.model import CollectionError, Inventory, Scope
 from auditor.report.model import ApiStats, AuditResult, RunInfo, RunStatus
+from auditor.report.publish import RunOutput
 
 logger = logging.getLogger(__name__)
 
@@ -173,33 +174,54 @@ def run_audit(
     )
 
 
-def write_outputs(result: AuditResult, out_dir: Path) -> list[Path]:
-    """Every output file of the run, each written atomically."""
+def render_outputs(result: AuditResult, folder: Path) -> list[Path]:
+    """Write every output file of the run into ``folder`` (a staging folder) and list them."""
     from auditor.inventory.snapshot import dump_inventory
     from auditor.report.csv_writer import write_costs_csv
     from auditor.report.files import atomic_write_text
     from auditor.report.html_writer import write_html_report
     from auditor.report.json_writer import write_json_report
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    inventory_path = out_dir / "inventory.json"
+    inventory_path = folder / "inventory.json"
     atomic_write_text(inventory_path, dump_inventory(result.inventory))
     return [
         inventory_path,
-        write_json_report(result, out_dir),
-        write_html_report(result, out_dir),
-        write_costs_csv(result, out_dir),
+        write_json_report(result, folder),
+        write_html_report(result, folder),
+        write_costs_csv(result, folder),
     ]
+
+
+def write_outputs(result: AuditResult, output: RunOutput | Path) -> list[Path]:
+    """Publish every output file of the run as one unit, with its ``manifest.json`` last.
+
+    ``output`` is a :class:`RunOutput` the caller opened before collecting (so that the folder was
+    checked and locked before any request to Azure), or a folder to receive the files directly
+    (opened, locked and released here).
+
+    Raises:
+        DestinationError: (a folder given) it cannot be used or another run holds it.
+        PublishError: writing failed; the folder holds what it held before, or no manifest.
+    """
+    if isinstance(output, Path):
+        with RunOutput.open(output, run_id=result.run.id, per_run=False) as opened:
+            return write_outputs(result, opened)
+    if output.run_id != result.run.id:
+        raise ValueError(f"output opened for run {output.run_id}, not {result.run.id}")
+    return output.publish(
+        lambda folder: render_outputs(result, folder), status=result.run.status.value
+    )
 
 
 def exit_code(result: AuditResult, fail_on: Severity | None) -> int:
     """0 clean, 1 a fail at or above ``fail_on`` (wins), 3 incomplete.
 
-    ``fail_on=None`` (``--fail-on none``) reports without judging: always 0, so that ``make demo``
-    succeeds on a tenant that is deliberately partial.
+    ``fail_on=None`` (``--fail-on none``) ignores failed findings and a ``partial`` run, so that
+    ``make demo`` succeeds on a tenant that is deliberately partial; but a ``failed`` run audited
+    nothing, and a clean exit would hide that, so it is 3 whatever ``fail_on`` says.
     """
     if fail_on is None:
-        return 0
+        return 3 if result.run.status is RunStatus.FAILED else 0
     if any(f.status is Status.FAIL and f.severity.at_least(fail_on) for f in result.findings):
         return 1
     if result.run.status is not RunStatus.COMPLETE:

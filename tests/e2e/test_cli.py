@@ -16,6 +16,7 @@ from auditor.report.schema import validate_report
 from auditor.simulator import Simulator, sample_tenant_path
 from auditor.simulator_config import render_simulator_config
 from tests.builders import make_inventory
+from tests.conftest import StartSimulator
 
 pytestmark = pytest.mark.sim
 
@@ -37,7 +38,7 @@ def findings_of(out: Path) -> list[tuple[str, str, str, str]]:
 
 @pytest.mark.parametrize(
     ("fail_on", "expected"),
-    [("critical", 1), ("none", 0)],
+    [("critical", 1), ("none", 0)],  # the sample run is partial: `none` ignores that
 )
 def test_scan_exit_codes(
     sample_simulator: Simulator, tmp_path: Path, fail_on: str, expected: int
@@ -232,3 +233,39 @@ def test_rule_parameters_are_validated_at_start_up(
     )
     rule = next(r for r in json.loads(listed.stdout) if r["id"] == "AML-EXT-001")
     assert rule["parameters"][0]["name"] == "max_items"
+
+
+def test_config_that_is_not_utf8_exits_2_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "auditor.toml"
+    config.write_bytes("[scope]\n# r\xe9sum\xe9\nsubscriptions = []\n".encode("latin-1"))
+    assert main(["scan", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert f"auditor: error: {config}: not UTF-8" in err
+    assert "Traceback" not in err
+
+
+def test_missing_ca_file_exits_2_before_any_request(
+    start_simulator: StartSimulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = start_simulator()
+    missing = tmp_path / "gone" / "ca.pem"
+    config = tmp_path / "auditor.toml"
+    config.write_text(render_simulator_config(sim.endpoint, missing, sim.token))
+    out = tmp_path / "out"
+    assert main(["scan", "--config", str(config), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "cloud.ca_file" in err and str(missing) in err and "no such file" in err
+    assert sum(sim.request_counts().values()) == 0
+    assert not out.exists()
+
+
+def test_scan_rejects_bad_cron_before_any_request(
+    start_simulator: StartSimulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim = start_simulator()
+    config = sim_config(sim, tmp_path, '\n[schedule]\ncron = "61 2 * * *"\n')
+    assert main(["scan", "--config", str(config), "--out", str(tmp_path / "out")]) == 2
+    assert "schedule.cron" in capsys.readouterr().err
+    assert sum(sim.request_counts().values()) == 0

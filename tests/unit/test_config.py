@@ -24,6 +24,7 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
 
 
 def test_full_file_loads_and_resolves_relative_paths(tmp_path: Path) -> None:
+    (tmp_path / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
     path = write(
         tmp_path,
         """
