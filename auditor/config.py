@@ -48,7 +48,12 @@ class CloudSettings(_Model):
     def _custom_needs_endpoints(self) -> "CloudSettings":
         if self.name is CloudName.CUSTOM and not self.resource_manager:
             raise ValueError("a custom cloud needs resource_manager (the ARM endpoint URL)")
-        endpoints = (self.resource_manager, self.authority, self.log_analytics, self.microsoft_graph)
+        endpoints = (
+            self.resource_manager,
+            self.authority,
+            self.log_analytics,
+            self.microsoft_graph,
+        )
         for value in endpoints:
             if value is not None and not value.startswith("https://"):
                 raise ValueError(f"endpoint {value!r} must be an https:// URL")

@@ -103,3 +103,17 @@ def test_clouds_resolve_to_their_endpoints(tmp_path: Path, name: str, arm: str) 
     cloud = resolve_cloud(load_settings(write(tmp_path, f"[cloud]\nname = '{name}'\n")).cloud)
     assert cloud.resource_manager == arm
     assert cloud.arm_scope == arm + "/.default"
+
+
+def test_every_endpoint_must_be_https(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+[cloud]
+name = "custom"
+resource_manager = "https://127.0.0.1:8443"
+microsoft_graph = "http://127.0.0.1:8443"
+""",
+    )
+    with pytest.raises(ConfigError, match="must be an https:// URL"):
+        load_settings(path)
