@@ -17,6 +17,7 @@ from auditor.findings import Severity
 from auditor.inventory.snapshot import InventoryFormatError, load_inventory
 from auditor.log_setup import setup_logging
 from auditor.pipeline import exit_code, new_run_id, prepare_rules, run_audit, write_outputs
+from auditor.redaction import scrub_text
 from auditor.report.files import describe_os_error
 from auditor.report.model import AuditResult
 from auditor.report.publish import DestinationError, PublishError, RunOutput
@@ -210,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    # stderr bypasses the log formatter: an exception may quote what Azure sent, so scrub here too.
+    return scrub_text(" ".join(text.split()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -235,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except usage_errors as exc:
-        print(f"auditor: error: {exc}", file=sys.stderr)
+        print(f"auditor: error: {scrub_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except PublishError as exc:
         logger.debug("publishing the reports failed", exc_info=True)
@@ -244,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         logger.debug("I/O error", exc_info=True)
         where = f" ({exc.filename})" if exc.filename else ""
-        print(f"auditor: error: {describe_os_error(exc)}{where}", file=sys.stderr)
+        print(f"auditor: error: {_one_line(describe_os_error(exc) + where)}", file=sys.stderr)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("auditor: interrupted", file=sys.stderr)

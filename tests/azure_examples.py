@@ -1,6 +1,7 @@
-"""Real Azure payloads from ``../shared/azure-examples`` (recordings and spec examples).
+"""Real Azure payloads in ``tests/azure-examples`` (recordings and spec examples).
 
-They stay outside the project (see SOURCES.md there); tests that use them skip when it is absent.
+Copied into the project with their sources and licences (``tests/azure-examples/SOURCES.md``) so
+the conformance tests run in any clone.
 """
 
 import json
@@ -10,7 +11,7 @@ from typing import Any
 
 from auditor.simulator.arm_id import parse_arm_id
 
-EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "azure-examples"
+EXAMPLES = Path(__file__).resolve().parent / "azure-examples"
 RESOURCE_GROUPS = (
     "machinelearning",
     "storage",

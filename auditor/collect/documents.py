@@ -1,7 +1,8 @@
 """From ARM documents and Resource Graph rows to frozen inventory resources.
 
-Secret-bearing properties are removed here, before anything is frozen, so no key or connection
-string can reach the inventory, the reports or the logs.
+Secrets are removed here, before anything is frozen, so no key, token or connection string can
+reach the inventory, the reports or the logs: properties, sku and identity by name and by value
+(``auditor.redaction``), tags by key and by value, and the name, kind and location by value.
 """
 
 from collections.abc import Mapping
@@ -12,40 +13,7 @@ from auditor.collect.errors import MalformedPayloadError
 from auditor.ids import InvalidResourceIdError, parse_resource_id
 from auditor.inventory.model import Resource
 from auditor.json_types import JsonObject, freeze_object
-
-REDACTED = "[redacted]"
-
-# Lowercased property names whose values are credentials (App Insights returns both of the first
-# two in plain GET answers; the others guard against payloads pasted from other APIs).
-_SECRET_NAMES = frozenset(
-    {
-        "instrumentationkey",
-        "connectionstring",
-        "primarykey",
-        "secondarykey",
-        "primaryconnectionstring",
-        "secondaryconnectionstring",
-        "primarymasterkey",
-        "secondarymasterkey",
-        "password",
-        "sastoken",
-        "accountkey",
-        "sharedaccesskey",
-        "secretvalue",
-    }
-)
-
-
-def redact(value: Any) -> Any:
-    """A copy of a JSON value with every secret-bearing property replaced by ``[redacted]``."""
-    if isinstance(value, Mapping):
-        return {
-            key: (REDACTED if str(key).lower() in _SECRET_NAMES else redact(item))
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [redact(item) for item in value]
-    return value
+from auditor.redaction import redact_json, redact_tags, scrub_text
 
 
 def _optional_object(doc: Mapping[str, Any], key: str) -> JsonObject | None:
@@ -54,12 +22,12 @@ def _optional_object(doc: Mapping[str, Any], key: str) -> JsonObject | None:
         return None
     if not isinstance(value, Mapping):
         raise MalformedPayloadError(f"{doc.get('id')}: '{key}' is not a JSON object")
-    return freeze_object(redact(value))
+    return freeze_object(redact_json(value))
 
 
 def _optional_str(doc: Mapping[str, Any], key: str) -> str | None:
     value = doc.get(key)
-    return value if isinstance(value, str) and value else None
+    return scrub_text(value) if isinstance(value, str) and value else None
 
 
 def resource_from_document(doc: Mapping[str, Any]) -> Resource:
@@ -92,9 +60,9 @@ def resource_from_document(doc: Mapping[str, Any]) -> Resource:
         resource_group_name=parsed.resource_group_name,
         location=_optional_str(doc, "location"),
         kind=_optional_str(doc, "kind"),
-        tags=MappingProxyType({str(k): str(v) for k, v in (tags or {}).items()}),
+        tags=MappingProxyType(redact_tags({str(k): str(v) for k, v in (tags or {}).items()})),
         sku=_optional_object(doc, "sku"),
         identity=_optional_object(doc, "identity"),
-        properties=freeze_object(redact(properties or {})),
+        properties=freeze_object(redact_json(properties or {})),
         has_properties=properties is not None,
     )

@@ -13,6 +13,7 @@ from azure.core.exceptions import (
 
 from auditor.azure_sdk.policies import DeadlineExceededError, EndpointNotAllowedError
 from auditor.inventory.model import CollectionError
+from auditor.redaction import scrub_text
 
 MALFORMED = "MalformedResponse"
 DEADLINE = "DeadlineExceeded"
@@ -36,6 +37,8 @@ class _ErrorSink(Protocol):
 
 
 def _first_line(text: str) -> str:
+    # Error bodies may echo what a request or a document carried: scrub before anything keeps it.
+    text = scrub_text(text)
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line if len(line) <= _MAX_MESSAGE else line[: _MAX_MESSAGE - 1] + "…"
 

@@ -14,21 +14,18 @@ import pytest
 from auditor.azure_sdk.clients import ClientFactory
 from auditor.azure_sdk.stats import RequestStats
 from auditor.collect.context import CollectContext
-from auditor.collect.documents import redact
 from auditor.collect.resource_graph import ResourceGraphQuery
 from auditor.engine.evaluate import RuleSettings, evaluate
 from auditor.engine.registry import load_registry
 from auditor.findings import Status
 from auditor.inventory.model import Inventory, LookupState
 from auditor.json_types import get_path, thaw
+from auditor.redaction import redact_json as redact
 from auditor.simulator import parse_tenant
 from auditor.simulator.arm_id import parse_arm_id
-from tests.azure_examples import EXAMPLES, load_documents, load_example
+from tests.azure_examples import load_documents, load_example
 from tests.collect.test_sweep import Sweep
 from tests.conftest import StartSimulator, settings_for
-
-if not EXAMPLES.is_dir():
-    pytest.skip(f"real Azure payloads not found at {EXAMPLES}", allow_module_level=True)
 
 pytestmark = pytest.mark.sim
 

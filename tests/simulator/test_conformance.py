@@ -16,13 +16,10 @@ from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 
 from auditor.simulator import Simulator
 from auditor.simulator.arm_id import parse_arm_id
-from tests.azure_examples import EXAMPLES, load_documents
+from tests.azure_examples import load_documents
 from tests.simulator.simkit import arm_client, graph_client, running
 
 pytestmark = pytest.mark.sim
-
-if not EXAMPLES.is_dir():
-    pytest.skip(f"real Azure payloads not found at {EXAMPLES}", allow_module_level=True)
 
 API = "2025-06-01"
 
