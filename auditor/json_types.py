@@ -61,3 +61,20 @@ def has_path(obj: JsonValue, *path: str) -> bool:
             return False
         current = current[key]
     return True
+
+
+def json_type(value: object) -> str:
+    """``a string``, ``a boolean``, ``a number``, ``an object``, ``a list`` or ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):  # before int: bool is an int in Python
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"

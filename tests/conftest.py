@@ -1,6 +1,8 @@
 """Shared fixtures: the sample tenant, simulators over it, and the golden-file switch."""
 
 import copy
+import io
+import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,6 +12,7 @@ import pytest
 import yaml
 
 from auditor.config import Settings
+from auditor.log_setup import setup_logging
 from auditor.simulator import Simulator, Tenant, load_tenant, parse_tenant, sample_tenant_path
 from auditor.simulator_config import simulator_settings
 
@@ -76,3 +79,19 @@ def start_simulator(sample_tenant_data: dict[str, Any], tmp_path: Path) -> Itera
     yield start
     for sim in started:
         sim.stop()
+
+
+@pytest.fixture
+def debug_log() -> Iterator[io.StringIO]:
+    """The auditor's own logging at DEBUG into a buffer; the previous setup is restored after."""
+    root, azure = logging.getLogger(), logging.getLogger("azure")
+    saved = (list(root.handlers), root.level, azure.level)
+    stream = io.StringIO()
+    setup_logging(True, stream=stream)
+    yield stream
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in saved[0]:
+        root.addHandler(handler)
+    root.setLevel(saved[1])
+    azure.setLevel(saved[2])

@@ -23,6 +23,7 @@ from auditor.collect.errors import (
     DEADLINE,
     MALFORMED,
     MalformedPayloadError,
+    deadline_error,
     describe,
     is_not_found,
     record_failure,
@@ -167,13 +168,5 @@ def collect_attached(
                 by_key[resource.key] = resource
     skipped = sum(1 for lookup in states.values() if lookup is late)
     if skipped:
-        ctx.log.add(
-            CollectionError(
-                scope="/",
-                source=SOURCE,
-                code=DEADLINE,
-                message=f"the collection deadline passed before {skipped} attached resource(s)"
-                " were read",
-            )
-        )
+        ctx.log.add(deadline_error(SOURCE, skipped, "attached resource(s) were read"))
     return sorted(by_key.values(), key=lambda r: r.key), states

@@ -18,12 +18,13 @@ from auditor.collect.errors import (
     COLLECTOR_ERRORS,
     DEADLINE,
     MalformedPayloadError,
+    deadline_error,
     describe,
     record_failure,
     to_collection_error,
 )
 from auditor.ids import parse_resource_id, resource_key
-from auditor.inventory.model import CollectionError, Resource
+from auditor.inventory.model import Resource
 
 SOURCE = "computes"
 COMPUTE_TYPE = "microsoft.machinelearningservices/workspaces/computes"
@@ -82,13 +83,5 @@ def collect_computes(
     with ThreadPoolExecutor(max_workers=ctx.max_workers) as pool:
         results = list(pool.map(one, workspaces))
     if late:
-        ctx.log.add(
-            CollectionError(
-                scope="/",
-                source=SOURCE,
-                code=DEADLINE,
-                message=f"the collection deadline passed before the computes of {len(late)}"
-                " workspace(s) were listed",
-            )
-        )
+        ctx.log.add(deadline_error(SOURCE, len(late), "workspaces' computes were listed"))
     return {ws.key: result for ws, result in zip(workspaces, results, strict=True)}

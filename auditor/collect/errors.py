@@ -112,3 +112,13 @@ def record_failure(log: _ErrorSink, exc: Exception, *, scope: str, source: str) 
             message=f"{type(exc).__name__}: {_first_line(str(exc))}",
         )
     )
+
+
+def deadline_error(source: str, count: int, what: str) -> CollectionError:
+    """One error for every call the deadline stopped, instead of one per workspace or resource."""
+    return CollectionError(
+        scope="/",
+        source=source,
+        code=DEADLINE,
+        message=f"the collection deadline passed before {count} {what}",
+    )

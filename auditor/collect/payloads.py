@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from auditor.collect.errors import MalformedPayloadError
+from auditor.json_types import json_type
 
 # Real ARM documents nest about 10 levels; far deeper means a crafted body. Everything after
 # parsing (redaction, freezing, serialising) recurses, so depth is bounded here, once.
@@ -59,7 +60,7 @@ def parse_object(text: str, what: str) -> dict[str, Any]:
     """
     value = parse_json(text, what)
     if not isinstance(value, dict):
-        raise MalformedPayloadError(f"{what}: expected a JSON object, got {_json_type(value)}")
+        raise MalformedPayloadError(f"{what}: expected a JSON object, got {json_type(value)}")
     return value
 
 
@@ -72,16 +73,4 @@ def optional_str(doc: Mapping[str, Any], key: str, what: str) -> str | None:
     value = doc.get(key)
     if value is None or isinstance(value, str):
         return value
-    raise MalformedPayloadError(f"{what}: '{key}' is {_json_type(value)}, not a string")
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return "a string" if isinstance(value, str) else "null"
+    raise MalformedPayloadError(f"{what}: '{key}' is {json_type(value)}, not a string")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 from auditor.inventory.model import Resource
-from auditor.json_types import JsonObject, JsonValue
+from auditor.json_types import JsonObject, JsonValue, json_type
 
 __all__ = [
     "Read",
@@ -37,23 +37,6 @@ Source = Resource | JsonValue
 _RENDER_LIMIT = 80
 _RENDER_DEPTH = 2
 _RENDER_ITEMS = 4
-
-
-def json_type(value: object) -> str:
-    """``a string``, ``a boolean``, ``a number``, ``an object``, ``a list`` or ``null``."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):  # before int: bool is an int in Python
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return f"a {type(value).__name__}"
 
 
 def _render(value: object, depth: int) -> str:

@@ -17,6 +17,11 @@ from auditor.simulator import Simulator
 from tests.conftest import settings_for
 
 GRAPH_PATH = "^/providers/Microsoft.ResourceGraph/resources$"
+GRAPH_DENIED = {
+    "path": GRAPH_PATH,
+    "status": 403,
+    "body": {"error": {"code": "AuthorizationFailed", "message": "no Resource Graph"}},
+}
 
 
 def resources_with(

@@ -10,16 +10,11 @@ from auditor.inventory.model import AttachedRole, LookupState
 from auditor.pipeline import prepare_rules, run_audit
 from auditor.report.model import RunStatus
 from tests.conftest import StartSimulator, settings_for
-from tests.faults.kit import GRAPH_PATH, audit, resource_id
+from tests.faults.kit import GRAPH_DENIED, GRAPH_PATH, audit, resource_id
 
 pytestmark = pytest.mark.sim
 
 WORKSPACE = "mlw-fraud-prod-weu"
-GRAPH_DENIED = {
-    "path": GRAPH_PATH,
-    "status": 403,
-    "body": {"error": {"code": "AuthorizationFailed", "message": "no Resource Graph"}},
-}
 THROTTLED = {"error": {"code": "SubscriptionRequestsThrottled", "message": "try later"}}
 
 

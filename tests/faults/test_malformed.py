@@ -10,16 +10,11 @@ from auditor.findings import Status
 from auditor.inventory.model import AttachedRole, LookupState
 from auditor.report.model import RunStatus
 from tests.conftest import StartSimulator
-from tests.faults.kit import GRAPH_PATH, audit, resource_id, resources_with
+from tests.faults.kit import GRAPH_DENIED, GRAPH_PATH, audit, resource_id, resources_with
 
 pytestmark = pytest.mark.sim
 
 WORKSPACE = "mlw-fraud-prod-weu"
-GRAPH_DENIED = {
-    "path": GRAPH_PATH,
-    "status": 403,
-    "body": {"error": {"code": "AuthorizationFailed", "message": "no Resource Graph"}},
-}
 
 
 def _deep(depth: int) -> str:

@@ -3,7 +3,6 @@
 import io
 import logging
 import sys
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,19 +17,9 @@ SAS = "https://st.blob.core.windows.net/c?sv=2022-11-02&sig=k3Hf%2BQm9ZpW0vLx7Tn
 
 
 @pytest.fixture
-def stream() -> Iterator[io.StringIO]:
-    """setup_logging(verbose=True) into a buffer; the previous root setup is restored after."""
-    root, azure = logging.getLogger(), logging.getLogger("azure")
-    saved = (list(root.handlers), root.level, azure.level)
-    buffer = io.StringIO()
-    setup_logging(True, stream=buffer)
-    yield buffer
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in saved[0]:
-        root.addHandler(handler)
-    root.setLevel(saved[1])
-    azure.setLevel(saved[2])
+def stream(debug_log: io.StringIO) -> io.StringIO:
+    """setup_logging(verbose=True) into a buffer (the shared fixture restores the setup after)."""
+    return debug_log
 
 
 def test_a_secret_in_debug_arguments_never_reaches_the_stream(stream: io.StringIO) -> None:

@@ -10,7 +10,6 @@ import base64
 import copy
 import io
 import json
-import logging
 import random
 import time
 from collections.abc import Iterator
@@ -25,7 +24,6 @@ from auditor.clock import FixedClock
 from auditor.collect.documents import resource_from_document
 from auditor.inventory.model import Resource
 from auditor.json_types import get_path, has_path, thaw
-from auditor.log_setup import setup_logging
 from auditor.pipeline import prepare_rules, run_audit, write_outputs
 from auditor.redaction import REDACTED, is_secret_name, redact_json, redact_tags, scrub_text
 from tests.azure_examples import load_documents
@@ -421,22 +419,6 @@ def test_real_payloads_lose_only_values_under_secret_names() -> None:
     # The recordings do carry App Insights keys: redaction is not vacuous here.
     assert "InstrumentationKey" in lost
     assert "ConnectionString" in lost
-
-
-@pytest.fixture
-def debug_log() -> Iterator[io.StringIO]:
-    """The auditor's own logging at DEBUG into a buffer; the previous setup is restored after."""
-    root, azure = logging.getLogger(), logging.getLogger("azure")
-    saved = (list(root.handlers), root.level, azure.level)
-    stream = io.StringIO()
-    setup_logging(True, stream=stream)
-    yield stream
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in saved[0]:
-        root.addHandler(handler)
-    root.setLevel(saved[1])
-    azure.setLevel(saved[2])
 
 
 def _targets(resources: list[dict[str, Any]], workspace: str) -> dict[str, dict[str, Any]]:
