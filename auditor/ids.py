@@ -1,5 +1,6 @@
 """ARM resource ids: parsing and the case-insensitive key used for every join."""
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 # escape) or what a reader sees (controls, bidi overrides).
 _FORBIDDEN_CHARACTERS = frozenset("?#%&\\")
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+_FORBIDDEN_ASCII = re.compile(r"[\x00-\x1f\x7f?#%&\\]")
 
 
 class InvalidResourceIdError(ValueError):
@@ -47,6 +49,9 @@ def resource_key(resource_id: str) -> str:
 def _segment_ok(segment: str) -> bool:
     if not segment or segment in (".", "..") or segment != segment.strip():
         return False
+    if segment.isascii():
+        # The common case, kept fast: ids are parsed for every document of every listing.
+        return _FORBIDDEN_ASCII.search(segment) is None
     return not any(
         ch in _FORBIDDEN_CHARACTERS or unicodedata.category(ch) in _FORBIDDEN_CATEGORIES
         for ch in segment

@@ -243,7 +243,8 @@ def test_planted_secrets_reach_no_output_and_no_log_line(
          "--out", str(out), "--fail-on", "none"],
         capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONUTF8": "1"},
     )  # fmt: skip
-    assert completed.returncode in (0, 3), completed.stderr[-2000:]
+    # Partial (one computes list failed), and --fail-on none ignores that: exit 0.
+    assert completed.returncode == 0, completed.stderr[-2000:]
     files = sorted(p for p in out.rglob("*") if p.is_file())
     assert {p.name for p in files} >= {"report.json", "report.html", "inventory.json", "costs.csv"}
     texts = {p.name: p.read_text(encoding="utf-8") for p in files}
