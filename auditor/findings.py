@@ -37,6 +37,7 @@ class Status(StrEnum):
     UNKNOWN = "unknown"  # the data the rule needs is missing
     ERROR = "error"  # the rule itself raised
     SUPPRESSED = "suppressed"  # a waiver matched
+    NOT_APPLICABLE = "not_applicable"  # the rule does not concern this subject; never a pass
 
 
 class Category(StrEnum):

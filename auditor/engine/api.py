@@ -71,6 +71,7 @@ __all__ = [
     "Severity",
     "StorageAccountSubject",
     "failed",
+    "not_applicable",
     "passed",
     "read_bool",
     "read_list",
@@ -122,6 +123,14 @@ def failed(
         message=message,
         evidence=freeze_object(evidence or {}),
         severity=severity,
+    )
+
+
+def not_applicable(message: str, evidence: Mapping[str, JsonValue] | None = None) -> Outcome:
+    """The rule does not concern this subject (e.g. AML-NET-020 on a public workspace): shown as
+    such, never counted as a pass."""
+    return Outcome(
+        status=Status.NOT_APPLICABLE, message=message, evidence=freeze_object(evidence or {})
     )
 
 

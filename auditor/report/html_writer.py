@@ -37,7 +37,14 @@ from auditor.report.model import AuditResult
 HTML_FILE_NAME = "report.html"
 
 # What needs attention first in a workspace's table; severity order is kept within each status.
-_FAILS_FIRST = (Status.FAIL, Status.ERROR, Status.UNKNOWN, Status.SUPPRESSED, Status.PASS)
+_FAILS_FIRST = (
+    Status.FAIL,
+    Status.ERROR,
+    Status.UNKNOWN,
+    Status.SUPPRESSED,
+    Status.PASS,
+    Status.NOT_APPLICABLE,
+)
 _STATUS_ORDER = {status: n for n, status in enumerate(_FAILS_FIRST)}
 _STATE_LABELS = {
     LookupState.FOUND: "found",

@@ -66,6 +66,7 @@ def test_summary_counts_fails_only_by_severity(doc: dict[str, Any]) -> None:
         "unknown": 1,
         "error": 1,
         "suppressed": 1,
+        "not_applicable": 0,
     }
     # The suppressed low finding, the errored medium one and the passes are not counted.
     assert summary["findings"]["by_severity"] == {
@@ -156,6 +157,7 @@ def test_computes_and_per_workspace_counts(doc: dict[str, Any]) -> None:
         "unknown": 1,
         "error": 0,
         "suppressed": 0,
+        "not_applicable": 0,
     }
     assert beta["findings"]["by_status"] == {
         "pass": 2,
@@ -163,6 +165,7 @@ def test_computes_and_per_workspace_counts(doc: dict[str, Any]) -> None:
         "unknown": 0,
         "error": 1,
         "suppressed": 1,
+        "not_applicable": 0,
     }
     assert alpha["cost"] == {"currency": None, "total": None, "by_resource": []}
 
