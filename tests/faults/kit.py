@@ -28,7 +28,7 @@ def resources_with(
     tenant: dict[str, Any], changes: dict[str, Callable[[dict[str, Any]], None]]
 ) -> list[dict[str, Any]]:
     """The sample tenant's resources, deep-copied, with ``changes[name](doc)`` applied by name."""
-    resources = copy.deepcopy(tenant["resources"])
+    resources: list[dict[str, Any]] = copy.deepcopy(tenant["resources"])
     seen = set()
     for doc in resources:
         change = changes.get(doc["name"])
