@@ -44,6 +44,16 @@ class RequestStats:
             counter.requests += 1
             counter.retries += int(retry)
 
+    def record_retry(self, api: str) -> None:
+        """The attempt about to go out repeats a failed one, in a retry loop of our own.
+
+        The request itself is counted by the pipeline hook, which only sees the SDK's retries:
+        a loop around the SDK call (a throttled Resource Graph POST without ``Retry-After``)
+        calls this once per attempt after its first.
+        """
+        with self._lock:
+            self._counter(api).retries += 1
+
     def record_response(self, api: str, status_code: int) -> None:
         """An answer came back."""
         with self._lock:

@@ -18,6 +18,7 @@ from azure.core.exceptions import HttpResponseError
 from azure.core.pipeline import PipelineResponse
 from azure.mgmt.resourcegraph import ResourceGraphClient
 
+from auditor.azure_sdk.stats import RESOURCE_GRAPH
 from auditor.collect import arm
 from auditor.collect.context import CollectContext
 from auditor.collect.errors import MalformedPayloadError
@@ -117,6 +118,8 @@ class ResourceGraphQuery:
     def _post(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], Mapping[str, str]]:
         retries = self._ctx.clients.collection.retry_total
         for attempt in range(retries + 1):
+            if attempt:
+                self._ctx.clients.stats.record_retry(RESOURCE_GRAPH)
             try:
                 response = self._send(body)
             except HttpResponseError as exc:

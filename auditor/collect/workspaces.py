@@ -2,12 +2,14 @@
 
 Two Resource Graph queries find them all, whatever the number of workspaces. ARM listing per
 subscription replaces Resource Graph when it fails; the failure is then a notice (nothing is
-missing) unless the fallback could not cover it, when it is an error.
+missing) unless the fallback could not cover it, when it is an error. For a management-group
+scope the fallback lists only the subscriptions the Management Groups API puts below the groups:
+it never widens the audit to every subscription the identity can see.
 """
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from auditor.collect import arm
@@ -20,6 +22,7 @@ from auditor.collect.errors import (
     record_failure,
     to_collection_error,
 )
+from auditor.collect.management_groups import resolve_subscriptions
 from auditor.collect.queries import LIST_ATTACHED_RESOURCES, LIST_WORKSPACES, ML_WORKSPACE_TYPE
 from auditor.collect.resource_graph import ResourceGraphQuery
 from auditor.inventory.model import CollectionError, Resource
@@ -152,6 +155,59 @@ def _record_without_properties(ctx: CollectContext, workspaces: Iterable[Resourc
             )
 
 
+def _management_group_targets(
+    ctx: CollectContext, scope: QueryScope, notice: CollectionError
+) -> list[str]:
+    """The visible subscriptions below the configured groups, for the ARM fallback.
+
+    A group that cannot be resolved is an error naming both failures, and the Resource Graph
+    failure is then an error too: that group's workspaces are missing.
+    """
+    resolved = resolve_subscriptions(ctx, scope.management_groups)
+    if resolved.failures:
+        ctx.log.promote(notice)
+    for failure in resolved.failures:
+        reason = failure.error.message
+        ctx.log.add(
+            replace(
+                failure.error,
+                message=(
+                    f"Resource Graph failed ({notice.code}) and the subscriptions below "
+                    f"management group {failure.group[:90]!r} could not be listed either, so its "
+                    f"workspaces were not listed: {reason}"
+                ),
+            )
+        )
+    below = {s.lower() for s in resolved.subscription_ids}
+    targets = [s for s in scope.subscription_ids if s.lower() in below]
+    logger.info(
+        "management groups %s hold %d subscriptions, %d of them visible",
+        ", ".join(scope.management_groups),
+        len(below),
+        len(targets),
+    )
+    return targets
+
+
+def _fall_back_to_arm(
+    ctx: CollectContext, scope: QueryScope, notice: CollectionError
+) -> list[Resource]:
+    """Workspaces listed through ARM, after Resource Graph failed with ``notice``."""
+    logger.warning("Resource Graph failed; listing workspaces through ARM instead")
+    targets = list(scope.subscription_ids)
+    if scope.management_groups:
+        targets = _management_group_targets(ctx, scope, notice)
+    errors_before = len(ctx.log.errors)
+    workspaces = _list_workspaces_by_arm(ctx, targets)
+    # Covered unless the subscriptions are unknown or the fallback failed on every subscription;
+    # a partial fallback records its own errors for the subscriptions it could not list.
+    listing_failures = len(ctx.log.errors) - errors_before
+    subscriptions_unknown = any(e.source == "subscriptions" for e in ctx.log.errors)
+    if subscriptions_unknown or (targets and listing_failures >= len(targets)):
+        ctx.log.promote(notice)
+    return workspaces
+
+
 def list_workspace_resources(ctx: CollectContext, scope: QueryScope) -> list[Resource]:
     """Every ML workspace in scope, from Resource Graph, else from ARM listing."""
     in_scope = None if scope.all_visible or scope.management_groups else scope.subscription_ids
@@ -160,22 +216,7 @@ def list_workspace_resources(ctx: CollectContext, scope: QueryScope) -> list[Res
     )
     if workspaces is None:
         assert notice is not None
-        if scope.management_groups:
-            # ARM cannot list "what lies under these groups" without the Management Groups API;
-            # listing every visible subscription instead would silently widen the audit.
-            ctx.log.promote(notice)
-            return []
-        logger.warning("Resource Graph failed; listing workspaces through ARM instead")
-        errors_before = len(ctx.log.errors)
-        workspaces = _list_workspaces_by_arm(ctx, scope.subscription_ids)
-        # Covered unless the fallback had nothing to list or failed on every subscription; a
-        # partial fallback records its own errors for the subscriptions it could not list.
-        listing_failures = len(ctx.log.errors) - errors_before
-        subscriptions_unknown = any(e.source == "subscriptions" for e in ctx.log.errors)
-        if subscriptions_unknown or (
-            scope.subscription_ids and listing_failures >= len(scope.subscription_ids)
-        ):
-            ctx.log.promote(notice)
+        workspaces = _fall_back_to_arm(ctx, scope, notice)
     unique = sorted(_unique(workspaces), key=lambda r: r.key)
     _record_without_properties(ctx, unique)
     return unique

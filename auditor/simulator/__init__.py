@@ -2,7 +2,8 @@
 
 Real Azure SDK clients pointed at :attr:`Simulator.endpoint` (trusting :attr:`Simulator.ca_file`)
 cannot tell it from Azure for the calls the auditor makes: subscriptions, Resource Graph (KQL),
-ARM resource GETs and lists, and Azure ML compute lists. See ``docs/tenant-file.md``.
+ARM resource GETs and lists, Azure ML compute lists, and management-group descendants. See
+``docs/tenant-file.md``.
 """
 
 from __future__ import annotations

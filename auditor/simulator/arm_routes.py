@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar
-
+from auditor.ids import ArmId
 from auditor.simulator import paging
-from auditor.simulator.arm_id import ArmId
 from auditor.simulator.catalog import Catalog
 from auditor.simulator.responses import (
     Reply,
-    arm_error,
     authorization_failed,
     json_reply,
     not_found,
@@ -20,49 +16,12 @@ from auditor.simulator.responses import (
 from auditor.simulator.routing import RequestContext, Route
 from auditor.simulator.tenant import Resource, Subscription
 
-T = TypeVar("T")
-
 # What a typical public-cloud pay-as-you-go subscription reports.
 _SUBSCRIPTION_POLICIES = (
     ("locationPlacementId", "Public_2014-09-01"),
     ("quotaId", "PayAsYouGo_2014-09-01"),
     ("spendingLimit", "Off"),
 )
-
-
-def _page(
-    ctx: RequestContext, items: Sequence[T], page_size: int
-) -> tuple[list[T], str | None] | Reply:
-    """Cut one page out of ``items``; the second value is the next link, if any."""
-    listing = paging.fingerprint(ctx.path.lower())
-    offset = 0
-    token = paging.skip_token_param(ctx)
-    if token is not None:
-        decoded = paging.decode_token(token, listing)
-        if decoded is None:
-            return arm_error(400, "InvalidSkipToken", "The provided skip token is not valid.")
-        offset = decoded
-    end = offset + page_size
-    link = paging.next_link(ctx, paging.encode_token(end, listing)) if end < len(items) else None
-    return list(items[offset:end]), link
-
-
-def _listing(
-    ctx: RequestContext,
-    items: Sequence[T],
-    page_size: int,
-    render: Callable[[T], object],
-    extra: dict[str, object] | None = None,
-) -> Reply:
-    page = _page(ctx, items, page_size)
-    if isinstance(page, Reply):
-        return page
-    values, link = page
-    body: dict[str, object] = {"value": [render(v) for v in values]}
-    body.update(extra or {})
-    if link is not None:
-        body["nextLink"] = link
-    return json_reply(200, body)
 
 
 def _subscription_body(catalog: Catalog, sub: Subscription) -> dict[str, object]:
@@ -85,7 +44,7 @@ def _document(resource: Resource) -> object:
 def list_subscriptions(route: Route, ctx: RequestContext, catalog: Catalog) -> Reply:
     """``GET /subscriptions``."""
     subs = catalog.visible_subscriptions()
-    return _listing(
+    return paging.arm_listing(
         ctx,
         subs,
         catalog.tenant.arm.page_size,
@@ -117,12 +76,12 @@ def _scope_error(catalog: Catalog, arm_id: ArmId) -> Reply | None:
         return subscription_not_found(arm_id.subscription_id)
     if catalog.is_denied(arm_id.text):
         # ARM checks RBAC before existence, so a denied scope answers 403 even for a missing id.
-        return _denied(catalog, f"{arm_id.full_type}/read", arm_id.text)
+        return _denied(catalog, f"{arm_id.type}/read", arm_id.text)
     return None
 
 
 def _missing(catalog: Catalog, arm_id: ArmId) -> Reply:
-    group = arm_id.resource_group
+    group = arm_id.resource_group_name
     if group is not None and not catalog.group_exists(arm_id.subscription_id, group):
         return resource_group_not_found(group)
     return not_found(arm_id.qualified_name, group)
@@ -155,7 +114,7 @@ def list_resources(route: Route, ctx: RequestContext, catalog: Catalog) -> Reply
     if group is not None and not catalog.group_exists(sub_id, group):
         return resource_group_not_found(group)
     items = catalog.list_type(sub_id, group, namespace, type_)
-    return _listing(ctx, items, catalog.tenant.arm.page_size, _document)
+    return paging.arm_listing(ctx, items, catalog.tenant.arm.page_size, _document)
 
 
 def list_computes(route: Route, ctx: RequestContext, catalog: Catalog) -> Reply:
@@ -165,8 +124,8 @@ def list_computes(route: Route, ctx: RequestContext, catalog: Catalog) -> Reply:
     if catalog.subscription(workspace.subscription_id) is None:
         return subscription_not_found(workspace.subscription_id)
     if catalog.is_denied(workspace.text):
-        return _denied(catalog, f"{workspace.full_type}/computes/read", workspace.text)
+        return _denied(catalog, f"{workspace.type}/computes/read", workspace.text)
     if catalog.get(workspace) is None:
         return _missing(catalog, workspace)
     items = catalog.children(workspace, "computes")
-    return _listing(ctx, items, catalog.tenant.arm.page_size, _document)
+    return paging.arm_listing(ctx, items, catalog.tenant.arm.page_size, _document)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from auditor.simulator.arm_id import ArmId, is_under
+from auditor.ids import ArmId, is_under, management_group_id
+from auditor.simulator.hierarchy import Descendant, GroupTree
 from auditor.simulator.tenant import Resource, Subscription, Tenant
 
 COMPUTE_TYPE = "microsoft.machinelearningservices/workspaces/computes"
@@ -39,9 +40,9 @@ class Catalog:
         self._subscriptions = {s.subscription_id.lower(): s for s in tenant.subscriptions}
         self._by_key = {r.arm_id.key: r for r in tenant.resources}
         self._groups = {
-            (r.arm_id.subscription_id.lower(), r.arm_id.resource_group.lower())
+            (r.arm_id.subscription_id.lower(), r.arm_id.resource_group_name.lower())
             for r in tenant.resources
-            if r.arm_id.resource_group is not None
+            if r.arm_id.resource_group_name is not None
         }
         # Denials never change while serving, so visibility and child lists are computed once:
         # per-request scans of every resource made large tenants quadratic.
@@ -50,6 +51,13 @@ class Catalog:
         for res in self._visible:
             parent_and_type, _, _ = res.arm_id.key.rpartition("/")
             self._children.setdefault(parent_and_type, []).append(res)
+        self.management_groups = GroupTree(
+            tenant.management_groups,
+            [
+                (s.subscription_id, s.display_name, s.management_groups)
+                for s in tenant.subscriptions
+            ],
+        )
 
     def subscription(self, subscription_id: str) -> Subscription | None:
         """The subscription with this id (any casing), if the tenant has it."""
@@ -58,6 +66,19 @@ class Catalog:
     def is_denied(self, resource_id: str) -> bool:
         """Whether the auditing identity may not read this id (or anything above it is denied)."""
         return any(is_under(resource_id, prefix) for prefix in self.tenant.denied)
+
+    def is_group_denied(self, name: str) -> bool:
+        """Whether the Management Groups API hides this group: it or a group above it is denied."""
+        return any(
+            self.is_denied(management_group_id(group))
+            for group in self.management_groups.ancestry(name)
+        )
+
+    def is_hidden(self, entry: Descendant) -> bool:
+        """Whether a descendants listing leaves this entry (and what lies below it) out."""
+        if entry.is_group:
+            return self.is_group_denied(entry.name)
+        return self.is_denied(f"/subscriptions/{entry.name}")
 
     def get(self, arm_id: ArmId) -> Resource | None:
         """The resource with this id, compared case-insensitively."""
@@ -89,11 +110,11 @@ class Catalog:
             arm = res.arm_id
             if arm.subscription_id.lower() != subscription_id.lower():
                 continue
-            if resource_group is not None and (arm.resource_group or "").lower() != (
+            if resource_group is not None and (arm.resource_group_name or "").lower() != (
                 resource_group.lower()
             ):
                 continue
-            if arm.full_type.lower() == wanted:
+            if arm.type.lower() == wanted:
                 out.append(res)
         return out
 
@@ -129,7 +150,7 @@ class Catalog:
             arm = res.arm_id
             if arm.subscription_id.lower() not in subscriptions:
                 continue
-            if arm.full_type.lower() == COMPUTE_TYPE:
+            if arm.type.lower() == COMPUTE_TYPE:
                 continue
             doc = res.document
             rows.append(
@@ -140,7 +161,7 @@ class Catalog:
                     "tenantId": self.tenant.tenant_id,
                     "kind": doc.get("kind") or "",
                     "location": doc.get("location") or "",
-                    "resourceGroup": arm.resource_group or "",
+                    "resourceGroup": arm.resource_group_name or "",
                     "subscriptionId": arm.subscription_id,
                     "managedBy": doc.get("managedBy") or "",
                     "sku": doc.get("sku"),

@@ -11,6 +11,7 @@ from typing import Any
 from auditor.simulator import paging
 from auditor.simulator.catalog import GRAPH_COLUMNS, Catalog
 from auditor.simulator.kql import KqlError, Table, run_query
+from auditor.simulator.query_results import QueryResults
 from auditor.simulator.quota import QuotaWindows
 from auditor.simulator.responses import Reply, json_reply
 from auditor.simulator.routing import RequestContext
@@ -116,7 +117,9 @@ def _parse_request(raw: bytes) -> _GraphRequest:
     )
 
 
-def handle(ctx: RequestContext, catalog: Catalog, quota: QuotaWindows) -> Reply:
+def handle(
+    ctx: RequestContext, catalog: Catalog, quota: QuotaWindows, results: QueryResults
+) -> Reply:
     """Answer one query, adding the quota headers Resource Graph always sends."""
     state = quota.consume(ctx.caller)
     if not state.allowed:
@@ -131,30 +134,36 @@ def handle(ctx: RequestContext, catalog: Catalog, quota: QuotaWindows) -> Reply:
             },
         )
     else:
-        reply = _query(ctx, catalog)
+        reply = _query(ctx, catalog, results)
     reply.headers.update(state.headers())
     return reply
 
 
-def _query(ctx: RequestContext, catalog: Catalog) -> Reply:
+def _query(ctx: RequestContext, catalog: Catalog, results: QueryResults) -> Reply:
     try:
         request = _parse_request(ctx.body)
     except _InvalidRequest as exc:
         return bad_request([{"code": "InvalidRequestContent", "message": str(exc)}])
     scope = catalog.subscriptions_in_scope(request.subscriptions, request.management_groups)
-    source = Table(GRAPH_COLUMNS, tuple(catalog.graph_rows(scope)))
-    try:
-        result = run_query(request.query, {"resources": source})
-    except KqlError as exc:
-        return bad_request([{"code": "InvalidQuery", "message": _INVALID_QUERY}, exc.detail()])
     listing = paging.fingerprint(request.query, *sorted(scope))
     offset = request.skip or 0
+    kept_id: str | None = None
+    result: Table | None = None
     if request.skip_token is not None:
-        decoded = paging.decode_token(request.skip_token, listing)
-        if decoded is None:
+        position = paging.decode_position(request.skip_token, listing)
+        if position is None:
             message = "The $skipToken is not valid for this query."
             return bad_request([{"code": "InvalidRequestContent", "message": message}])
-        offset = decoded
+        offset = position.offset
+        if position.result is not None:
+            result = results.get(position.result, listing)
+            kept_id = position.result if result is not None else None
+    if result is None:
+        source = Table(GRAPH_COLUMNS, tuple(catalog.graph_rows(scope)))
+        try:
+            result = results.run(lambda: run_query(request.query, {"resources": source}))
+        except KqlError as exc:
+            return bad_request([{"code": "InvalidQuery", "message": _INVALID_QUERY}, exc.detail()])
     default_size = catalog.tenant.resource_graph.default_page_size
     page_size = min(default_size if request.top is None else request.top, MAX_TOP)
     rows = list(result.rows[offset : offset + page_size])
@@ -167,6 +176,8 @@ def _query(ctx: RequestContext, catalog: Catalog) -> Reply:
         "facets": [],
     }
     if more and "id" in result.columns:
-        answer["$skipToken"] = paging.encode_token(offset + page_size, listing)
+        # Later pages are served from this result instead of running the query again.
+        kept_id = kept_id or results.keep(listing, result)
+        answer["$skipToken"] = paging.encode_token(offset + page_size, listing, kept_id)
     answer["data"] = _render(result, rows, request.result_format)
     return json_reply(200, answer)

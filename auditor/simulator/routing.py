@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from auditor.simulator.arm_id import ArmId
+from auditor.ids import ArmId
 
 SUBSCRIPTIONS_LIST = "subscriptions.list"
 SUBSCRIPTIONS_GET = "subscriptions.get"
@@ -13,6 +13,7 @@ RESOURCE_GRAPH = "resourcegraph.resources"
 ARM_GET = "arm.get"
 ARM_LIST = "arm.list"
 ML_COMPUTES_LIST = "ml.computes.list"
+MANAGEMENT_GROUP_DESCENDANTS = "managementgroups.descendants"
 UNMATCHED = "unmatched"
 FAULTS = "faults"
 
@@ -64,6 +65,7 @@ class Route:
         namespace: Provider namespace of a list route.
         type_: Resource type of a list route.
         arm_id: Resource id of a get route, or the workspace of a compute list.
+        management_group: Group name of a Management Groups route, as written.
     """
 
     name: str
@@ -72,6 +74,7 @@ class Route:
     namespace: str | None = None
     type_: str | None = None
     arm_id: ArmId | None = None
+    management_group: str | None = None
 
     @property
     def is_ml(self) -> bool:
@@ -86,6 +89,14 @@ def classify(method: str, path: str) -> Route:
     lower = [s.lower() for s in segments]
     if method == "POST" and lower == ["providers", "microsoft.resourcegraph", "resources"]:
         return Route(RESOURCE_GRAPH)
+    is_descendants = (
+        len(lower) == 5
+        and lower[:3] == ["providers", "microsoft.management", "managementgroups"]
+        and lower[4] == "descendants"
+        and lower[3] != ""
+    )
+    if method == "GET" and is_descendants:
+        return Route(MANAGEMENT_GROUP_DESCENDANTS, management_group=segments[3])
     if method != "GET" or not lower or lower[0] != "subscriptions" or "" in lower:
         return Route(UNMATCHED)
     if len(segments) == 1:

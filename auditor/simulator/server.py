@@ -17,6 +17,7 @@ from typing import Any
 
 import trustme
 
+from auditor.simulator.responses import Reply
 from auditor.simulator.service import RecordedRequest, Service
 from auditor.simulator.tenant import Tenant
 
@@ -46,6 +47,16 @@ class _Server(ThreadingHTTPServer):
             self._open.discard(request)
         super().shutdown_request(request)
 
+    def nodelay(self) -> list[bool]:
+        """For each open client connection, whether Nagle's algorithm is off on it."""
+        with self._open_lock:
+            sockets = list(self._open)
+        flags = []
+        for sock in sockets:
+            with contextlib.suppress(OSError):  # closed meanwhile
+                flags.append(bool(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
+        return flags
+
     def close_connections(self) -> None:
         """Cut kept-alive client connections so that their handler threads end."""
         with self._open_lock:
@@ -62,6 +73,10 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = IDLE_TIMEOUT_SECONDS
+    # Nagle's algorithm holds a small write back until the previous one is acknowledged, and the
+    # client delays that ACK (40 ms on Linux): every answer sent in two writes stalled that long.
+    # Answers are one write now; TCP_NODELAY keeps any other write (send_error) from stalling.
+    disable_nagle_algorithm = True
     server: _Server
 
     def setup(self) -> None:
@@ -95,12 +110,20 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         headers = {k.lower(): v for k, v in self.headers.items()}
         reply = self.server.service.answer(self.command, self.path, headers, body)
-        self.send_response(reply.status)
+        self.log_request(reply.status)
+        self.wfile.write(self._head(reply) + reply.body)
+
+    def _head(self, reply: Reply) -> bytes:
+        """Status line and headers, as ``send_response``/``send_header`` would write them."""
+        phrase = self.responses.get(reply.status, ("",))[0]
+        lines = [f"{self.protocol_version} {reply.status} {phrase}"]
+        lines.append(f"Date: {self.date_time_string()}")
         for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
-        self.wfile.write(reply.body)
+            lines.append(f"{name}: {value}")
+            if name.lower() == "connection" and value.lower() == "close":
+                self.close_connection = True
+        lines.append(f"Content-Length: {len(reply.body)}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "strict")
 
     do_GET = _serve
     do_POST = _serve
@@ -241,5 +264,15 @@ class Simulator:
         return self._running()[1].requests()
 
     def reset_requests(self) -> None:
-        """Forget recorded requests and counts (quota and fault budgets are kept)."""
+        """Forget recorded requests, counts and query executions (quota and fault budgets, and
+        kept query results, are kept)."""
         self._running()[1].reset_requests()
+
+    def query_executions(self) -> int:
+        """Resource Graph queries run since start or reset; pages served from a kept result
+        do not count."""
+        return self._running()[1].query_results.executions
+
+    def connections_without_nagle(self) -> list[bool]:
+        """For each open client connection, whether TCP_NODELAY is set on the accepted socket."""
+        return self._running()[0].nodelay()

@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from urllib.parse import parse_qsl, unquote
 
-from auditor.simulator import arm_routes, graph_route
+from auditor.simulator import arm_routes, graph_route, management_group_routes
 from auditor.simulator import routing as r
 from auditor.simulator.catalog import Catalog
-from auditor.simulator.faults import FaultBook
+from auditor.simulator.faults import FaultBook, FaultRule
+from auditor.simulator.query_results import QueryResults
 from auditor.simulator.quota import QuotaWindows
 from auditor.simulator.responses import (
     JSON_CONTENT_TYPE,
@@ -24,7 +25,7 @@ from auditor.simulator.responses import (
     dump_json,
     missing_api_version,
 )
-from auditor.simulator.tenant import FaultRule, Tenant
+from auditor.simulator.tenant import Tenant
 
 Handler = Callable[[r.Route, r.RequestContext, Catalog], Reply]
 
@@ -35,11 +36,13 @@ _ARM_HANDLERS: Mapping[str, Handler] = MappingProxyType(
         r.ARM_GET: arm_routes.get_resource,
         r.ARM_LIST: arm_routes.list_resources,
         r.ML_COMPUTES_LIST: arm_routes.list_computes,
+        r.MANAGEMENT_GROUP_DESCENDANTS: management_group_routes.list_descendants,
     }
 )
 HOST_PLACEHOLDER = "${host}"
-# ARM's token bucket: 15 x 250 reads for the subscription, one just used.
+# ARM's token buckets: 15 x 250 reads for the subscription, 12,000 for the tenant; one used.
 _GLOBAL_READS_LEFT = "3749"
+_TENANT_READS_LEFT = "11999"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class Service:
         self.catalog = Catalog(tenant)
         self.quota = QuotaWindows(tenant.resource_graph.quota, tenant.resource_graph.window_seconds)
         self.faults = FaultBook(tenant.faults)
+        self.query_results = QueryResults()
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
         self._requests: list[RecordedRequest] = []
@@ -91,10 +95,11 @@ class Service:
             return list(self._requests)
 
     def reset_requests(self) -> None:
-        """Forget the requests seen so far."""
+        """Forget the requests seen so far, and the count of Resource Graph query executions."""
         with self._lock:
             self._counts.clear()
             self._requests.clear()
+        self.query_results.reset_executions()
 
     def _record(self, ctx: r.RequestContext, route: str, status: int, faulted: bool) -> None:
         entry = RecordedRequest(
@@ -178,7 +183,7 @@ class Service:
         if ctx.api_version is None:
             return missing_api_version()
         if route.name == r.RESOURCE_GRAPH:
-            return graph_route.handle(ctx, self.catalog, self.quota)
+            return graph_route.handle(ctx, self.catalog, self.quota, self.query_results)
         return _ARM_HANDLERS[route.name](route, ctx, self.catalog)
 
     def _authenticate(self, header: str | None) -> Reply | None:
@@ -219,7 +224,9 @@ class Service:
             "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
             "X-Content-Type-Options": "nosniff",
         }
-        if route.name in _ARM_HANDLERS:
+        if route.name == r.MANAGEMENT_GROUP_DESCENDANTS:
+            common["x-ms-ratelimit-remaining-tenant-reads"] = _TENANT_READS_LEFT
+        elif route.name in _ARM_HANDLERS:
             common["x-ms-ratelimit-remaining-subscription-global-reads"] = _GLOBAL_READS_LEFT
         if route.name == r.RESOURCE_GRAPH and "x-ms-user-quota-remaining" in reply.headers:
             remaining = reply.headers["x-ms-user-quota-remaining"]

@@ -17,7 +17,9 @@ from typing import Any
 import jsonschema
 import yaml
 
-from auditor.simulator.arm_id import ArmId, parse_arm_id
+from auditor.ids import ArmId, InvalidResourceIdError, parse_arm_id, parse_management_group_id
+from auditor.simulator.faults import FaultRule, parse_fault
+from auditor.simulator.hierarchy import HierarchyError, ManagementGroup, derive_groups
 from auditor.simulator.yaml_core import load_yaml
 
 DEFAULT_OBJECT_ID = "00000000-0000-0000-0000-000000000000"
@@ -75,34 +77,6 @@ class ArmSettings:
 
 
 @dataclass(frozen=True)
-class FaultRule:
-    """A rule that replaces (or delays) the answer to matching requests.
-
-    Attributes:
-        index: Position in the tenant's ``faults`` list, used as its identity for ``times``.
-        method: Upper-case HTTP method, or None for any.
-        path: Regex searched in the URL path, case-insensitively.
-        status: Status to answer with; None means delay only, then serve normally.
-        headers: Extra response headers, overriding the usual ones.
-        body: JSON body (None when absent; use ``has_body`` to tell ``null`` from absent).
-        raw_body: Exact body text, possibly malformed.
-        delay_seconds: Sleep before answering.
-        times: How many requests the rule applies to; None for unlimited.
-    """
-
-    index: int
-    method: str | None
-    path: re.Pattern[str]
-    status: int | None
-    headers: Mapping[str, str] = field(compare=False, hash=False)
-    body: object = field(compare=False, hash=False)
-    has_body: bool
-    raw_body: str | None
-    delay_seconds: float
-    times: int | None
-
-
-@dataclass(frozen=True)
 class Tenant:
     """A parsed, validated tenant."""
 
@@ -115,6 +89,7 @@ class Tenant:
     arm: ArmSettings = ArmSettings()
     faults: tuple[FaultRule, ...] = ()
     source: str = "<tenant>"
+    management_groups: tuple[ManagementGroup, ...] = ()
 
 
 def sample_tenant_path() -> Path:
@@ -169,6 +144,8 @@ def parse_tenant(data: object, *, source: str) -> Tenant:
     resources = tuple(_resources(data["resources"], known_subs, source))
     principal_data = data.get("principal", {})
     graph = data.get("resource_graph", {})
+    denied = tuple(data.get("access", {}).get("denied", ()))
+    groups = _groups(data["tenant_id"], subscriptions, denied, source)
     return Tenant(
         tenant_id=data["tenant_id"],
         principal=Principal(
@@ -177,7 +154,7 @@ def parse_tenant(data: object, *, source: str) -> Tenant:
         ),
         subscriptions=subscriptions,
         resources=resources,
-        denied=tuple(data.get("access", {}).get("denied", ())),
+        denied=denied,
         resource_graph=ResourceGraphSettings(
             quota=graph.get("quota", 15),
             window_seconds=float(graph.get("window_seconds", 5.0)),
@@ -186,6 +163,7 @@ def parse_tenant(data: object, *, source: str) -> Tenant:
         arm=ArmSettings(page_size=data.get("arm", {}).get("page_size", 100)),
         faults=tuple(_fault(i, f, source) for i, f in enumerate(data.get("faults", ()))),
         source=source,
+        management_groups=groups,
     )
 
 
@@ -256,17 +234,17 @@ def _resources(items: list[Any], known_subs: set[str], source: str) -> list[Reso
         where = f"{source}: resources[{index}]"
         try:
             arm_id = parse_arm_id(document["id"])
-        except ValueError as exc:
-            message = f"{where}.id: {document['id']!r} is not an ARM resource id: {exc}"
+        except InvalidResourceIdError as exc:
+            why = f" ({exc.reason})" if exc.reason else ""
+            message = f"{where}.id: {document['id']!r} is not an ARM resource id{why}"
             raise TenantError(message) from exc
         if arm_id.subscription_id.lower() not in known_subs:
             raise TenantError(
                 f"{where}.id: subscription {arm_id.subscription_id!r} is not in subscriptions"
             )
-        if str(document["type"]).lower() != arm_id.full_type.lower():
+        if str(document["type"]).lower() != arm_id.type.lower():
             raise TenantError(
-                f"{where}.type: {document['type']!r} does not match the id's type "
-                f"{arm_id.full_type!r}"
+                f"{where}.type: {document['type']!r} does not match the id's type {arm_id.type!r}"
             )
         # A private copy: the caller may keep mutating its data, the tenant must not change.
         out.append(Resource(arm_id=arm_id, document=copy.deepcopy(document)))
@@ -276,19 +254,29 @@ def _resources(items: list[Any], known_subs: set[str], source: str) -> list[Reso
 
 def _fault(index: int, data: Mapping[str, Any], source: str) -> FaultRule:
     try:
-        pattern = re.compile(data["path"], re.IGNORECASE)
+        return parse_fault(index, data)
     except re.error as exc:
         raise TenantError(f"{source}: faults[{index}].path: invalid regex: {exc}") from exc
-    method = data.get("method")
-    return FaultRule(
-        index=index,
-        method=method.upper() if method else None,
-        path=pattern,
-        status=data.get("status"),
-        headers=dict(data.get("headers", {})),
-        body=data.get("body"),
-        has_body="body" in data,
-        raw_body=data.get("raw_body"),
-        delay_seconds=float(data.get("delay_seconds", 0.0)),
-        times=data.get("times"),
-    )
+
+
+def _groups(
+    tenant_id: str, subscriptions: Iterable[Subscription], denied: Iterable[str], source: str
+) -> tuple[ManagementGroup, ...]:
+    """The management groups, checked to form one tree that every denied group belongs to."""
+    try:
+        groups = derive_groups(tenant_id, [s.management_groups for s in subscriptions])
+    except HierarchyError as exc:
+        raise TenantError(f"{source}: {exc}") from exc
+    known = {g.name.lower() for g in groups}
+    for index, entry in enumerate(denied):
+        if entry.startswith("/subscriptions/"):
+            continue
+        try:
+            name = parse_management_group_id(entry)
+        except InvalidResourceIdError as exc:
+            raise TenantError(f"{source}: access.denied[{index}]: {exc}") from exc
+        if name.lower() not in known:
+            raise TenantError(
+                f"{source}: access.denied[{index}]: no subscription lists management group {name!r}"
+            )
+    return groups

@@ -93,6 +93,28 @@ def test_throttled_graph_waits_for_quota_reset(start_simulator: StartSimulator) 
     assert len(sweep.inventory.workspaces) >= 8
 
 
+def test_graph_retries_of_a_throttled_query_count_as_retries(
+    start_simulator: StartSimulator,
+) -> None:
+    throttled = {
+        "method": "POST",
+        "path": GRAPH_PATH,
+        "status": 429,
+        "headers": {"x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:01"},
+        "body": {"error": {"code": "RateLimiting", "message": "Please try again later."}},
+        "times": 2,
+    }
+    sim = start_simulator(faults=[throttled])
+    sweep = Sweep(sim)
+    # The workspace query was throttled twice and answered on its third attempt; the attached
+    # query went through at once. Without Retry-After the SDK does not retry: the loop does.
+    assert sweep.sleeps == [1.0, 1.0]
+    graph = sweep.stats.snapshot()["resource_graph"]
+    assert (graph.requests, graph.throttled, graph.retries) == (4, 2, 2)
+    assert sim.request_counts()["resourcegraph.resources"] == 4
+    assert sweep.inventory.notices == ()
+
+
 def test_graph_denied_falls_back_to_arm_listing(start_simulator: StartSimulator) -> None:
     denied = {
         "path": GRAPH_PATH,

@@ -14,8 +14,8 @@ import pytest
 from azure.core.rest import HttpRequest
 from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 
+from auditor.ids import parse_arm_id
 from auditor.simulator import Simulator
-from auditor.simulator.arm_id import parse_arm_id
 from tests.azure_examples import load_documents
 from tests.simulator.simkit import arm_client, graph_client, running
 
@@ -49,7 +49,7 @@ def sim() -> Iterator[Simulator]:
 
 
 def test_examples_cover_every_attached_type() -> None:
-    types = {parse_arm_id(d["id"]).full_type.lower() for d in DOCUMENTS}
+    types = {parse_arm_id(d["id"]).type.lower() for d in DOCUMENTS}
     assert {
         "microsoft.machinelearningservices/workspaces",
         "microsoft.machinelearningservices/workspaces/computes",
@@ -82,7 +82,7 @@ def test_lists_serve_the_documents_verbatim(sim: Simulator) -> None:
         arm = parse_arm_id(doc["id"])
         if len(arm.types) != 1:
             continue
-        url = f"/subscriptions/{arm.subscription_id}/providers/{arm.full_type}?api-version=1"
+        url = f"/subscriptions/{arm.subscription_id}/providers/{arm.type}?api-version=1"
         value = client.send_request(HttpRequest("GET", url)).json()["value"]
         assert doc in value
         assert compact(doc) in {compact(v) for v in value}
