@@ -114,13 +114,20 @@ def run_status(inventory: Inventory, findings: tuple[Finding, ...]) -> RunStatus
     No workspace with collection errors means nothing could be audited (401 everywhere, every
     listing denied, a crash): that is ``failed``, never the ``partial`` of one unreadable vault.
     An empty scope without errors is a ``complete`` audit of nothing.
+
+    ``partial`` means the audit itself fell short: data could not be collected (a collection
+    error) or a rule raised (``error``). An ``unknown`` finding alone does not make a run partial:
+    a field Azure left out and documents no default for is the tenant's data, not a failed audit,
+    and would otherwise leave a real tenant partial every night. Unknown findings are still
+    counted and shown in the report.
     """
     if any(e.source == "auditor" for e in inventory.errors):
         return RunStatus.FAILED
     if not inventory.workspaces and inventory.errors:
         return RunStatus.FAILED
-    incomplete = (Status.UNKNOWN, Status.ERROR)
-    if inventory.errors or any(f.status in incomplete for f in findings):
+    # A waiver accepts a risk, not a rule that could not judge: a suppressed error still counts.
+    raised = any(Status.ERROR in (f.status, f.suppressed_status) for f in findings)
+    if inventory.errors or raised:
         return RunStatus.PARTIAL
     return RunStatus.COMPLETE
 

@@ -5,6 +5,11 @@ workspace chooses. Only a string that parses as an ARM id of the role's resource
 anything else (an absolute URL, another type, an object) is recorded as malformed and never
 requested, so a planted reference cannot send the token elsewhere or make one resource judged as
 another.
+
+Every workspace has a storage account, a key vault and Application Insights; only the container
+registry is optional. A document that leaves one of the three out is not a workspace that "names
+none": the reference is unknown, with that reason, and nothing is requested. That is an absent
+field, not a failed call, so it is no collection error either.
 """
 
 import json
@@ -44,14 +49,30 @@ ROLE_TYPES = {
     AttachedRole.APPLICATION_INSIGHTS: "microsoft.insights/components",
 }
 _SHOWN = 300  # characters of a rejected reference kept for the report
+# Created with every workspace; the registry is optional (made at the first image build).
+REQUIRED_ROLES = frozenset(
+    {AttachedRole.STORAGE_ACCOUNT, AttachedRole.KEY_VAULT, AttachedRole.APPLICATION_INSIGHTS}
+)
+_ROLE_NAMES = {
+    AttachedRole.STORAGE_ACCOUNT: "storage account",
+    AttachedRole.KEY_VAULT: "key vault",
+    AttachedRole.CONTAINER_REGISTRY: "container registry",
+    AttachedRole.APPLICATION_INSIGHTS: "Application Insights component",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class NamedRef:
-    """What a workspace names for one role: an id to look up, or why it cannot be one."""
+    """What a workspace names for one role: an id to look up, or why it cannot be one.
+
+    ``omitted`` marks a required reference the document leaves out: ``id`` is then a placeholder
+    under the workspace (``<workspace id>/properties/keyVault``) that no resource has, and
+    ``problem`` says why it is unknown.
+    """
 
     id: str  # the id as written, or a short rendering of what was there instead
     problem: str | None = None
+    omitted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +110,37 @@ def named_ref(role: AttachedRole, value: object) -> NamedRef | None:
     return NamedRef(text)
 
 
+def _omitted(workspace: Resource, role: AttachedRole) -> NamedRef:
+    """The unknown reference of a required role the workspace document leaves out."""
+    prop = role.workspace_property
+    what = _ROLE_NAMES[role]
+    hub = workspace.prop("hubResourceId")
+    if (workspace.kind or "").lower() == "project" and isinstance(hub, str) and hub.strip():
+        # A hub's project uses the hub's resources; this document does not say which they are.
+        reason = (
+            f"the project names no {what} (properties.{prop}); a project uses its hub's"
+            f" ({_shown(hub.strip())}), which its document does not name"
+        )
+    else:
+        reason = f"the workspace names no {what} (properties.{prop}), which every workspace has"
+    return NamedRef(f"{workspace.id}/properties/{prop}", reason, omitted=True)
+
+
 def attached_refs_named(workspace: Resource) -> dict[AttachedRole, NamedRef | None]:
-    """Every role's reference in a workspace document."""
-    return {role: named_ref(role, workspace.prop(role.workspace_property)) for role in AttachedRole}
+    """Every role's reference in a workspace document.
+
+    ``None`` only for a container registry the workspace does not name; an omitted storage
+    account, key vault or Application Insights is an :attr:`NamedRef.omitted` reference. A
+    document without a ``properties`` object omits nothing: it names none, and the engine reads
+    the whole workspace as unknown.
+    """
+    refs: dict[AttachedRole, NamedRef | None] = {}
+    for role in AttachedRole:
+        ref = named_ref(role, workspace.prop(role.workspace_property))
+        if ref is None and role in REQUIRED_ROLES and workspace.has_properties:
+            ref = _omitted(workspace, role)
+        refs[role] = ref
+    return refs
 
 
 def _get_attached(
@@ -119,7 +168,8 @@ def _get_attached(
 def _record_rejected(ctx: CollectContext, workspaces: Sequence[Resource]) -> None:
     for ws in workspaces:
         for ref in attached_refs_named(ws).values():
-            if ref is not None and ref.problem is not None:
+            # An omitted reference is an absent field, not a failed call.
+            if ref is not None and ref.problem is not None and not ref.omitted:
                 ctx.log.add(
                     CollectionError(
                         scope=ws.id, source=WORKSPACES_SOURCE, code=MALFORMED, message=ref.problem

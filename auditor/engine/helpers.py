@@ -148,8 +148,13 @@ def workspace_reachability(resource: Resource) -> Reachability:
     return Reachability("unknown", f"publicNetworkAccess is {pna.describe()}", evidence)
 
 
-def _network_acls_reachability(resource: Resource, *, absent_acls_allow_all: bool) -> Reachability:
-    """Storage accounts and key vaults: the public access switch, then the firewall default."""
+def _network_acls_reachability(resource: Resource) -> Reachability:
+    """Storage accounts and key vaults: the public access switch, then the firewall default.
+
+    Absent values read as Azure's documented defaults (a storage account or vault without a
+    firewall allows all networks); a vault whose ``networkAcls`` is present without a
+    ``defaultAction`` has none, and stays ``unknown``.
+    """
     if not resource.has_properties:
         return _no_properties()
     pna = read_text(resource, "publicNetworkAccess")
@@ -166,28 +171,26 @@ def _network_acls_reachability(resource: Resource, *, absent_acls_allow_all: boo
     # The catalogue's condition is "is not Disabled", so an absent switch counts as open here and
     # the firewall decides.
     prefix = f"publicNetworkAccess is {pna.describe()}"
-    if acls.absent:
-        if absent_acls_allow_all:
-            return Reachability(
-                "reachable", f"{prefix} and no networkAcls are set (all networks allowed)", evidence
-            )
-        return Reachability("unknown", f"{prefix} and networkAcls is absent", evidence)
     path = "networkAcls.defaultAction"
     if is_value(action.value, "Deny"):
         return Reachability("restricted", f"{prefix} but {path} is Deny", evidence)
     if is_value(action.value, "Allow"):
-        return Reachability("reachable", f"{prefix} and {path} is Allow", evidence)
+        unset = "" if acls.present else " (no networkAcls are set)"
+        reason = f"{prefix} and {path} is {action.describe()}{unset}"
+        return Reachability("reachable", reason, evidence)
+    if acls.absent:
+        return Reachability("unknown", f"{prefix} and networkAcls is absent", evidence)
     return Reachability("unknown", f"{prefix} and {path} is {action.describe()}", evidence)
 
 
 def storage_reachability(resource: Resource) -> Reachability:
     """Reachability of a storage account (public access switch, then firewall default)."""
-    return _network_acls_reachability(resource, absent_acls_allow_all=False)
+    return _network_acls_reachability(resource)
 
 
 def key_vault_reachability(resource: Resource) -> Reachability:
     """Reachability of a key vault; a vault without ``networkAcls`` allows all networks."""
-    return _network_acls_reachability(resource, absent_acls_allow_all=True)
+    return _network_acls_reachability(resource)
 
 
 def container_registry_reachability(resource: Resource) -> Reachability:
@@ -214,8 +217,10 @@ def container_registry_reachability(resource: Resource) -> Reachability:
         and not is_value(action.value, "Deny")
     ):
         # Open whatever the SKU is: the SKU only shapes the advice.
-        observed = action.describe()
-        reason = f"publicNetworkAccess is Enabled and networkRuleSet.defaultAction is {observed}"
+        reason = (
+            f"publicNetworkAccess is {pna.describe()} and networkRuleSet.defaultAction is"
+            f" {action.describe()}"
+        )
         if is_value(sku.value, "Basic", "Standard"):
             reason += (
                 f"; a {sku.value} registry cannot have a firewall at all (only Premium can):"
@@ -234,7 +239,7 @@ def container_registry_reachability(resource: Resource) -> Reachability:
         return Reachability("unknown", f"publicNetworkAccess is {pna.describe()}", evidence)
     return Reachability(
         "restricted",
-        "publicNetworkAccess is Enabled but networkRuleSet.defaultAction is Deny",
+        f"publicNetworkAccess is {pna.describe()} but networkRuleSet.defaultAction is Deny",
         evidence,
     )
 

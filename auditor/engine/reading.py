@@ -1,10 +1,15 @@
-"""Typed reads of ARM properties: present with the right JSON type, absent, or of the wrong type.
+"""Typed reads of ARM properties: present, read as Azure's documented default, absent, or wrong.
 
 Anyone who can write to one resource can shape the documents Azure returns, and ARM echoes back
 whatever a template sent for properties the provider does not validate. A rule that reads
 ``allowPublicAccessWhenBehindVnet: "true"`` as "not set" would pass a public workspace, so every
-read here keeps "absent" (each rule decides what absence means) apart from "wrong type" (which
-never decides a pass).
+read here keeps "absent" apart from "wrong type" (which never decides a pass).
+
+Azure's GET responses also omit properties that hold their default. A property missing from a
+resource's document is read as the default that :mod:`auditor.engine.defaults` lists for the
+resource's type (state ``default``, and messages and evidence say ``absent; Azure default ...``);
+only a property without a documented default is ``absent``, and each rule decides what that means.
+A value of the wrong type is never replaced by a default.
 """
 
 import json
@@ -12,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
+from auditor.engine.defaults import AzureDefault, documented_default
 from auditor.inventory.model import Resource
 from auditor.json_types import JsonObject, JsonValue, json_type
 
@@ -22,6 +28,7 @@ __all__ = [
     "no_properties",
     "read_bool",
     "read_list",
+    "read_number",
     "read_object",
     "read_text",
     "render",
@@ -29,7 +36,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-ReadState = Literal["present", "absent", "wrong_type"]
+ReadState = Literal["present", "default", "absent", "wrong_type"]
 Source = Resource | JsonValue
 
 # Bounds on how much of an unexpected value reaches messages and evidence: the document may be
@@ -73,10 +80,11 @@ def render(value: object) -> str:
 class Read(Generic[T]):
     """One property as a rule read it.
 
-    ``state`` is ``present`` (``value`` holds it, with the expected type), ``absent`` (missing or
-    JSON null, at the property or at a parent object) or ``wrong_type``: ``found`` is the value
-    of the wrong type, at ``at`` (the property itself or a parent that is not an object), where
-    ``expected`` was wanted.
+    ``state`` is ``present`` (``value`` holds it, with the expected type), ``default`` (it is
+    missing or JSON null and ``value`` holds the default Azure documents for it, see ``source``),
+    ``absent`` (missing or JSON null, at the property or at a parent object, with no documented
+    default) or ``wrong_type``: ``found`` is the value of the wrong type, at ``at`` (the property
+    itself or a parent that is not an object), where ``expected`` was wanted.
     """
 
     path: str
@@ -85,6 +93,7 @@ class Read(Generic[T]):
     found: JsonValue = None
     at: str = ""
     expected: str = ""
+    source: AzureDefault | None = None  # the table entry a ``default`` read came from
 
     @property
     def present(self) -> bool:
@@ -92,8 +101,13 @@ class Read(Generic[T]):
         return self.state == "present"
 
     @property
+    def defaulted(self) -> bool:
+        """True when the property is missing and ``value`` is Azure's documented default."""
+        return self.state == "default"
+
+    @property
     def absent(self) -> bool:
-        """True when the property (or a parent object) is missing or JSON null."""
+        """True when the property (or a parent object) is missing or JSON null, with no default."""
         return self.state == "absent"
 
     @property
@@ -109,7 +123,10 @@ class Read(Generic[T]):
         return f"{self.at}: {self._found_text()}"
 
     def describe(self) -> str:
-        """The value for messages: ``absent``, the value, or what was found instead."""
+        """The value for messages: ``absent``, ``absent; Azure default "TLS1_0"``, the value, or
+        what was found instead."""
+        if self.defaulted:
+            return f"absent; Azure default {render(self.value)}"
         if self.wrong_type:
             if self.at == self.path:
                 return self._found_text()
@@ -122,13 +139,31 @@ class Read(Generic[T]):
 
     @property
     def shown(self) -> JsonValue:
-        """The value for evidence: the value, None when absent, or a note on the wrong type."""
+        """The value for evidence: the value, None when absent, ``absent; Azure default ...`` when
+        read as the documented default, or a note on the wrong type."""
+        if self.defaulted:
+            return self.describe()
         if self.wrong_type:
             return self.describe() if self.at == self.path else self.problem
         return self.found
 
     def _found_text(self) -> str:
         return f"{render(self.found)} ({json_type(self.found)}, expected {self.expected})"
+
+
+def _absent(
+    source: Source, path: Sequence[str], full: str, absent_from: int, accept: Callable[[Any], bool]
+) -> Read[Any]:
+    """Absent, or the documented default for a resource's type (when it has the expected type).
+
+    A document without a ``properties`` object is not one whose properties hold their defaults:
+    nothing in it is read as a default.
+    """
+    if isinstance(source, Resource) and source.has_properties:
+        found = documented_default(source.type, tuple(path), absent_from)
+        if found is not None and accept(found[1]):
+            return Read(full, "default", value=found[1], source=found[0])
+    return Read(full, "absent")
 
 
 def _read(
@@ -138,14 +173,14 @@ def _read(
     names = [prefix] if prefix else []
     full = ".".join([*names, *path])
     for index, key in enumerate(path):
-        if current is None:
-            return Read(full, "absent")
+        if current is None:  # path[index - 1] is the first key missing
+            return _absent(source, path, full, index - 1, accept)
         if not isinstance(current, Mapping):
             at = ".".join([*names, *path[:index]]) or "(value)"
             return Read(full, "wrong_type", found=current, at=at, expected="an object")
         current = current.get(key)
     if current is None:
-        return Read(full, "absent")
+        return _absent(source, path, full, len(path) - 1, accept)
     if not accept(current):
         return Read(full, "wrong_type", found=current, at=full or "(value)", expected=expected)
     return Read(full, "present", value=current, found=current)
@@ -154,7 +189,9 @@ def _read(
 def read_bool(source: Source, *path: str, prefix: str = "") -> Read[bool]:
     """A JSON boolean at ``properties.<path>`` of a resource (or ``<path>`` of a JSON value).
 
-    ``prefix`` names the source in messages when it is not a resource's properties (e.g. ``sku``).
+    When a resource's document lacks it, the read holds the default Azure documents for the
+    resource's type, if any (state ``default``). ``prefix`` names the source in messages when it
+    is not a resource's properties (e.g. ``sku``); such sources have no documented defaults.
     """
     return _read(source, path, prefix, lambda v: isinstance(v, bool), "a boolean")
 
@@ -162,6 +199,17 @@ def read_bool(source: Source, *path: str, prefix: str = "") -> Read[bool]:
 def read_text(source: Source, *path: str, prefix: str = "") -> Read[str]:
     """A JSON string (enum values such as ``Enabled`` or ``TLS1_2``); see :func:`read_bool`."""
     return _read(source, path, prefix, lambda v: isinstance(v, str), "a string")
+
+
+def read_number(source: Source, *path: str, prefix: str = "") -> Read[float]:
+    """A JSON number, not a boolean (``softDeleteRetentionInDays``); see :func:`read_bool`."""
+    return _read(
+        source,
+        path,
+        prefix,
+        lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+        "a number",
+    )
 
 
 def read_object(source: Source, *path: str, prefix: str = "") -> Read[JsonObject]:

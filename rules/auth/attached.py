@@ -53,7 +53,9 @@ def registry_admin_user_disabled(
         return failed(f"Container registry {label(resource)} has the admin user enabled.", evidence)
     if value.value is False:
         return passed(
-            f"Container registry {label(resource)} has the admin user disabled.", evidence
+            f"Container registry {label(resource)} has the admin user disabled (adminUserEnabled"
+            f" {value.describe()}).",
+            evidence,
         )
     return unknown(
         f"Container registry {label(resource)}: adminUserEnabled is {value.describe()}.", evidence
@@ -117,7 +119,7 @@ def storage_shared_key_disabled(
     if shared_key.wrong_type:
         return unknown(f"{name}: allowSharedKeyAccess is {shared_key.describe()}.", evidence)
 
-    # Absent counts as allowed: Azure treats a missing allowSharedKeyAccess as true.
+    # Past this point keys are allowed: true, or absent and read as Azure's default (true).
     allowed = f"{name} allows shared-key access (allowSharedKeyAccess {shared_key.describe()})"
     by_key = [ws for ws in subject.workspaces if is_value(modes[ws.id].value, "accessKey")]
     undecided = [

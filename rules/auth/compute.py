@@ -51,13 +51,18 @@ def compute_local_auth_disabled(subject: ComputeSubject, ctx: RuleContext[NoPara
         return failed(
             f"{name} has local authentication enabled (disableLocalAuth false).", evidence
         )
-    if value.value is True and not compute_type.wrong_type:
+    if value.value is True and compute_type.present:
         return passed(f"{name} has local authentication disabled.", evidence)
     if value.value is True:
-        # Every compute type is judged, but a malformed document is not trusted to pass.
+        # Every compute type is judged, but a malformed document (computeType is required) is
+        # not trusted to pass.
+        problem = (
+            f"wrong type: {compute_type.problem}"
+            if compute_type.wrong_type
+            else "computeType is absent"
+        )
         return unknown(
-            f"{name} has disableLocalAuth true but its document is malformed (wrong type:"
-            f" {compute_type.problem}).",
+            f"{name} has disableLocalAuth true but its document is malformed ({problem}).",
             evidence,
         )
     return unknown(f"{name}: disableLocalAuth is {value.describe()}.", evidence)

@@ -8,11 +8,12 @@ from auditor.engine.api import (
     RuleContext,
     Severity,
     failed,
+    not_applicable,
     passed,
     rule,
     unknown,
 )
-from auditor.engine.helpers import name_from_id, reachability_of, workspace_reachability
+from auditor.engine.helpers import name_from_id, reachability_of, read_text, workspace_reachability
 from auditor.inventory.model import AttachedRole, LookupState
 from auditor.json_types import JsonValue
 
@@ -21,17 +22,30 @@ from auditor.json_types import JsonValue
 _ROLES = (AttachedRole.STORAGE_ACCOUNT, AttachedRole.KEY_VAULT, AttachedRole.CONTAINER_REGISTRY)
 
 
-def _entry(role: AttachedRole, resource_id: str, name: str, reason: str) -> dict[str, JsonValue]:
-    """One attached resource as listed in the evidence."""
+def _entry(
+    role: AttachedRole, resource_id: str | None, name: str | None, reason: str
+) -> dict[str, JsonValue]:
+    """One attached resource as listed in the evidence (no id nor name when none is named)."""
     return {"role": role.value, "id": resource_id, "name": name, "reason": reason}
 
 
 def _describe(entries: list[dict[str, JsonValue]]) -> str:
     """``key vault 'name' (id): reason; ...`` for messages."""
-    return "; ".join(
-        f"{str(e['role']).replace('_', ' ')} '{e['name']}' ({e['id']}): {e['reason']}"
-        for e in entries
-    )
+    parts = []
+    for e in entries:
+        role = str(e["role"]).replace("_", " ")
+        named = f" '{e['name']}' ({e['id']})" if e["id"] is not None else ""
+        parts.append(f"{role}{named}: {e['reason']}")
+    return "; ".join(parts)
+
+
+def _unread(bundle: Bundle, role: AttachedRole, ref_id: str, reason: str) -> dict[str, JsonValue]:
+    """An attached resource that could not be judged, or a required one the workspace omits."""
+    named = read_text(bundle.resource, role.workspace_property)
+    if named.absent or (named.value is not None and not named.value.strip()):
+        # Collection records an omitted required reference as unknown, with the reason.
+        return _entry(role, None, None, reason)
+    return _entry(role, ref_id, name_from_id(ref_id), f"could not be read ({reason})")
 
 
 @rule(
@@ -57,12 +71,13 @@ def private_workspace_resources_not_public(bundle: Bundle, ctx: RuleContext[NoPa
 
     Disabling public access on the workspace gives a false sense of isolation when its data,
     secrets or images stay reachable directly; this is the exposure an attacker actually sees.
-    Public workspaces pass here because AML-NET-001 already reports them.
+    The rule does not concern a workspace that is itself reachable (as AML-NET-001 reads it,
+    the legacy allowPublicAccessWhenBehindVnet included): AML-NET-001 reports that one.
     """
     ws = bundle.resource
     workspace = workspace_reachability(ws)
     if workspace.state == "reachable":
-        return passed(
+        return not_applicable(
             f"Workspace '{ws.name}' is not private ({workspace.reason}); its exposure is"
             " reported by AML-NET-001.",
             workspace.evidence,
@@ -77,12 +92,13 @@ def private_workspace_resources_not_public(bundle: Bundle, ctx: RuleContext[NoPa
     undetermined: list[dict[str, JsonValue]] = []
     for role in _ROLES:
         view = bundle.attached.get(role)
-        # None: the workspace names no such resource; NOT_FOUND: it was deleted. Neither exposes.
+        # None: the workspace names no registry (the one optional resource); NOT_FOUND: it was
+        # deleted. Neither exposes. An omitted storage account or vault is UNKNOWN, not None.
         if view is None or view.ref.state is LookupState.NOT_FOUND:
             continue
         if view.ref.state is LookupState.UNKNOWN or view.resource is None:
-            reason = f"could not be read ({view.ref.reason or 'no reason recorded'})"
-            undetermined.append(_entry(role, view.ref.id, name_from_id(view.ref.id), reason))
+            reason = view.ref.reason or "no reason recorded"
+            undetermined.append(_unread(bundle, role, view.ref.id, reason))
             continue
         verdict = reachability_of(role, view.resource)
         if verdict is None or verdict.state == "restricted":

@@ -46,14 +46,24 @@ def compute_ssh_not_public(subject: ComputeSubject, ctx: RuleContext[NoParams]) 
     resource = subject.resource
     name = f"Compute {label(resource)}"
     compute_type = read_text(resource, "computeType")
-    if compute_type.wrong_type:
+    if compute_type.wrong_type or compute_type.absent:
+        # computeType is required: a compute without it may be an instance or a cluster.
+        observed = (
+            f"wrong type: {compute_type.problem}"
+            if compute_type.wrong_type
+            else "computeType is absent"
+        )
         return unknown(
-            f"{name}: cannot tell its compute type (wrong type: {compute_type.problem}).",
+            f"{name}: cannot tell its compute type ({observed}), so cannot tell whether its SSH"
+            " port is public.",
             {"computeType": compute_type.shown},
         )
     if not is_value(compute_type.value, "ComputeInstance", "AmlCompute"):
         return None
     remote_login = read_text(resource, "properties", "remoteLoginPortPublicAccess")
+    if remote_login.defaulted and not is_value(compute_type.value, "AmlCompute"):
+        # The documented default belongs to clusters: an instance simply has no such property.
+        remote_login = Read(remote_login.path, "absent")
     subnet = read_text(resource, "properties", "subnet", "id")
     evidence: dict[str, JsonValue] = {
         "computeType": compute_type.value,
@@ -86,23 +96,22 @@ def _judge_cluster(
 ) -> Outcome:
     """A cluster: ``remoteLoginPortPublicAccess`` decides, NotSpecified depends on the subnet."""
     reads = (remote_login, subnet)
+    setting = f"remoteLoginPortPublicAccess {remote_login.describe()}"
     if is_value(remote_login.value, "NotSpecified"):
         if subnet.wrong_type:
             return unknown(
-                f"{name} has remoteLoginPortPublicAccess NotSpecified and its subnet cannot be"
-                f" read (wrong type: {subnet.problem}).",
+                f"{name} has {setting} and its subnet cannot be read (wrong type:"
+                f" {subnet.problem}).",
                 evidence,
             )
         if subnet.value:
             outcome = passed(
-                f"{name} has remoteLoginPortPublicAccess NotSpecified in a subnet, which keeps"
-                " the SSH port closed.",
-                evidence,
+                f"{name} has {setting} in a subnet, which keeps the SSH port closed.", evidence
             )
             return _unless_wrong(name, outcome, reads, evidence)
         return failed(
-            f"{name} has remoteLoginPortPublicAccess NotSpecified and no subnet: Azure opens"
-            " the public SSH port on every node of a cluster outside a virtual network.",
+            f"{name} has {setting} and no subnet: Azure opens the public SSH port on every node"
+            " of a cluster outside a virtual network.",
             evidence,
         )
     if is_value(remote_login.value, "Disabled"):
@@ -130,6 +139,6 @@ def _judge_instance(
             return _unless_wrong(name, outcome, reads, evidence)
         return failed(f"{name} has SSH public access Enabled and no subnet.", evidence)
     if is_value(ssh.value, "Disabled"):
-        outcome = passed(f"{name} has SSH public access Disabled.", evidence)
+        outcome = passed(f"{name} has SSH public access {ssh.describe()}.", evidence)
         return _unless_wrong(name, outcome, reads, evidence)
     return unknown(f"{name}: sshSettings.sshPublicAccess is {ssh.describe()}.", evidence)

@@ -139,7 +139,7 @@ def workspace_outbound_restricted(bundle: Bundle, ctx: RuleContext[NoParams]) ->
 
     Computes in a managed network with internet outbound (or no managed network at all) can send
     data anywhere; approved-only outbound limits exfiltration to the destinations you list.
-    An absent isolationMode means Disabled.
+    An absent isolationMode means Disabled (the catalogue says so; see docs/azure-defaults.md).
     """
     ws = bundle.resource
     mode = read_text(ws, "managedNetwork", "isolationMode")
@@ -155,7 +155,7 @@ def workspace_outbound_restricted(bundle: Bundle, ctx: RuleContext[NoParams]) ->
             f"Workspace '{ws.name}' managed network allows only approved outbound traffic.",
             evidence,
         )
-    observed = "absent (Disabled)" if mode.absent else mode.describe()
+    observed = mode.describe()
     return failed(
         f"Workspace '{ws.name}' managed network isolationMode is {observed}, not"
         " AllowOnlyApprovedOutbound.",

@@ -1,4 +1,5 @@
-"""What the demo must show: every bundle, every NET/AUTH rule passing and failing, a partial run."""
+"""What the demo must show: every bundle, every NET/AUTH rule passing and failing, a partial run,
+Azure's documented defaults read for absent properties."""
 
 import json
 import re
@@ -77,6 +78,31 @@ def test_bundle_exposure_is_critical(demo: tuple[Path, dict[str, Any]]) -> None:
     failing = [f for f in net020 if f["status"] == "fail"]
     assert failing and all(f["severity"] == "critical" for f in failing)
     assert any("vault" in f["message"].lower() for f in failing)
+
+
+def test_net_020_does_not_judge_public_workspaces(demo: tuple[Path, dict[str, Any]]) -> None:
+    _, report = demo
+    by_rule: dict[str, dict[str, str]] = {}
+    for finding in report["findings"]:
+        by_rule.setdefault(finding["rule_id"], {})[finding["resource_id"]] = finding["status"]
+    public = [ws for ws, status in by_rule["AML-NET-001"].items() if status == "fail"]
+    assert public
+    # A public workspace is not "private with nothing exposed": never a critical-looking pass.
+    assert {by_rule["AML-NET-020"][ws] for ws in public} == {"not_applicable"}
+
+
+def test_absent_properties_show_the_default_they_were_read_as(
+    demo: tuple[Path, dict[str, Any]],
+) -> None:
+    _, report = demo
+    shown = [
+        value
+        for finding in report["findings"]
+        for value in finding["evidence"].values()
+        if isinstance(value, str) and value.startswith("absent; Azure default ")
+    ]
+    assert 'absent; Azure default "TLS1_0"' in shown
+    assert 'absent; Azure default "Disabled"' in shown
 
 
 def test_inventory_took_a_handful_of_graph_requests(demo: tuple[Path, dict[str, Any]]) -> None:

@@ -27,7 +27,8 @@ PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
     [
         pytest.param(False, PASS, id="pass-admin-disabled"),
         pytest.param(True, FAIL, id="fail-admin-enabled"),
-        pytest.param(ABSENT, UNKNOWN, id="unknown-absent"),
+        pytest.param(ABSENT, PASS, id="pass-absent-reads-azure-default-false"),
+        pytest.param(None, PASS, id="pass-null-reads-azure-default-false"),
     ],
 )
 def test_auth_001(check, value, expected):
@@ -76,13 +77,18 @@ def ws(name: str, mode: object) -> Workspace:
             Severity.LOW,
             id="fail-access-key-decides-over-absent",
         ),
-        pytest.param(True, [ws("a", ABSENT)], UNKNOWN, None, id="unknown-mode-absent"),
+        pytest.param(
+            True, [ws("a", ABSENT)], FAIL, Severity.LOW, id="fail-mode-absent-reads-access-key"
+        ),
+        pytest.param(
+            ABSENT, [ws("a", ABSENT)], FAIL, Severity.LOW, id="fail-both-absent-read-defaults"
+        ),
         pytest.param(
             True,
             [ws("a", "identity"), ws("b", ABSENT)],
-            UNKNOWN,
-            None,
-            id="unknown-shared-identity-and-absent",
+            FAIL,
+            Severity.LOW,
+            id="fail-shared-identity-and-absent-access-key",
         ),
         pytest.param("yes", [ws("a", "identity")], UNKNOWN, None, id="unknown-not-a-boolean"),
     ],
@@ -109,12 +115,18 @@ def test_auth_002_mixed_modes_names_key_workspaces(check):
 
 
 @pytest.mark.rule("AML-AUTH-002")
-def test_auth_002_unknown_names_workspace_without_mode(check):
+def test_auth_002_absent_mode_is_read_as_access_key_and_says_so(check):
     users = [ws("mlw-a", "identity"), ws("mlw-b", ABSENT)]
-    account = make_storage_account(properties={"allowSharedKeyAccess": True})
+    account = make_storage_account(properties={"allowSharedKeyAccess": ABSENT})
     outcome = check("AML-AUTH-002", storage_subject(account, users))
-    assert "'mlw-b' is absent" in outcome.message
+    assert "'mlw-b'" in outcome.message
     assert "'mlw-a'" not in outcome.message
+    assert "allowSharedKeyAccess absent; Azure default true" in outcome.message
+    assert outcome.evidence["allowSharedKeyAccess"] == "absent; Azure default true"
+    assert dict(outcome.evidence["systemDatastoresAuthMode"]) == {
+        users[0].id: "identity",
+        users[1].id: 'absent; Azure default "accessKey"',
+    }
 
 
 @pytest.mark.rule("AML-AUTH-003")
@@ -169,8 +181,8 @@ def test_auth_003_evidence_uses_the_spelling_read(check):
             FAIL,
             id="fail-tls10-https-absent",
         ),
-        pytest.param({"minimumTlsVersion": ABSENT}, UNKNOWN, id="unknown-tls-absent"),
-        pytest.param({"supportsHttpsTrafficOnly": ABSENT}, UNKNOWN, id="unknown-https-absent"),
+        pytest.param({"minimumTlsVersion": ABSENT}, FAIL, id="fail-tls-absent-reads-tls10"),
+        pytest.param({"supportsHttpsTrafficOnly": ABSENT}, PASS, id="pass-https-absent-reads-true"),
     ],
 )
 def test_auth_005(check, properties, expected):
@@ -181,13 +193,17 @@ def test_auth_005(check, properties, expected):
 
 
 @pytest.mark.rule("AML-AUTH-005")
-def test_auth_005_unknown_names_absent_fields(check):
+def test_auth_005_absent_fields_read_as_azure_defaults(check):
     account = make_storage_account(
         properties={"minimumTlsVersion": ABSENT, "supportsHttpsTrafficOnly": ABSENT}
     )
     outcome = check("AML-AUTH-005", storage_subject(account))
-    assert "minimumTlsVersion is absent" in outcome.message
-    assert "supportsHttpsTrafficOnly is absent" in outcome.message
+    assert outcome.status is FAIL
+    assert 'minimumTlsVersion is absent; Azure default "TLS1_0"' in outcome.message
+    assert dict(outcome.evidence) == {
+        "minimumTlsVersion": 'absent; Azure default "TLS1_0"',
+        "supportsHttpsTrafficOnly": "absent; Azure default true",
+    }
 
 
 @pytest.mark.rule("AML-AUTH-001")

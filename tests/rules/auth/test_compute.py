@@ -52,6 +52,12 @@ def test_auth_004_reads_top_level_not_nested(check):
             FAIL,
             id="fail-local-auth-on-whatever-the-type",
         ),
+        pytest.param({"computeType": ABSENT}, UNKNOWN, id="unknown-no-compute-type-is-not-a-pass"),
+        pytest.param(
+            {"computeType": ABSENT, "disableLocalAuth": False},
+            FAIL,
+            id="fail-local-auth-on-without-compute-type",
+        ),
     ],
 )
 def test_auth_004_wrong_types(check, properties, expected):
@@ -66,3 +72,12 @@ def test_auth_004_wrong_type_says_what_was_found(check):
     outcome = check("AML-AUTH-004", compute_subject(compute))
     assert "disableLocalAuth is 1 (a number, expected a boolean)" in outcome.message
     assert outcome.evidence["disableLocalAuth"] == "1 (a number, expected a boolean)"
+
+
+@pytest.mark.rule("AML-AUTH-004")
+def test_auth_004_compute_without_type_says_so(check):
+    compute = make_compute(properties={"computeType": ABSENT})
+    outcome = check("AML-AUTH-004", compute_subject(compute))
+    assert outcome.status is UNKNOWN
+    assert "computeType is absent" in outcome.message
+    assert dict(outcome.evidence) == {"computeType": None, "disableLocalAuth": True}

@@ -48,13 +48,13 @@ def acls(action: object) -> dict[str, object]:
         ),
         pytest.param(
             {"publicNetworkAccess": "Enabled", "networkAcls": ABSENT},
-            UNKNOWN,
-            id="unknown-network-acls-absent",
+            FAIL,
+            id="fail-network-acls-absent-reads-allow",
         ),
         pytest.param(
             {"publicNetworkAccess": "Enabled", **acls(ABSENT)},
-            UNKNOWN,
-            id="unknown-default-action-absent",
+            FAIL,
+            id="fail-default-action-absent-reads-allow",
         ),
     ],
 )
@@ -77,10 +77,14 @@ def test_net_010_fail_message_and_evidence(check):
 
 
 @pytest.mark.rule("AML-NET-010")
-def test_net_010_unknown_names_missing_property(check):
+def test_net_010_absent_default_action_reads_azure_default_and_says_so(check):
     account = make_storage_account(properties={"publicNetworkAccess": "Enabled", **acls(ABSENT)})
     outcome = check("AML-NET-010", storage_subject(account))
-    assert "networkAcls.defaultAction is absent" in outcome.message
+    assert 'networkAcls.defaultAction is absent; Azure default "Allow"' in outcome.message
+    assert dict(outcome.evidence) == {
+        "publicNetworkAccess": "Enabled",
+        "networkAcls.defaultAction": 'absent; Azure default "Allow"',
+    }
 
 
 @pytest.mark.rule("AML-NET-011")
@@ -139,7 +143,16 @@ def test_net_012(check, properties, expected):
 def test_net_012_no_acls_message(check):
     vault = make_key_vault(properties={"publicNetworkAccess": "Enabled", "networkAcls": ABSENT})
     outcome = check("AML-NET-012", attached_subject(KeyVaultSubject, vault))
-    assert "no networkAcls" in outcome.message
+    assert "no networkAcls are set" in outcome.message
+    assert outcome.evidence["networkAcls.defaultAction"] == 'absent; Azure default "Allow"'
+
+
+@pytest.mark.rule("AML-NET-012")
+def test_net_012_absent_public_network_access_reads_enabled(check):
+    vault = make_key_vault(properties={"publicNetworkAccess": ABSENT, **acls("Allow")})
+    outcome = check("AML-NET-012", attached_subject(KeyVaultSubject, vault))
+    assert outcome.status is FAIL
+    assert 'publicNetworkAccess is absent; Azure default "enabled"' in outcome.message
 
 
 PREMIUM = {"name": "Premium", "tier": "Premium"}
@@ -165,7 +178,15 @@ OPEN = {"publicNetworkAccess": "Enabled", "networkRuleSet": {"defaultAction": "A
             FAIL,
             id="fail-basic-no-rule-set",
         ),
-        pytest.param({"publicNetworkAccess": ABSENT}, PREMIUM, UNKNOWN, id="unknown-pna-absent"),
+        pytest.param(
+            {"publicNetworkAccess": ABSENT}, PREMIUM, PASS, id="pass-pna-absent-reads-enabled-deny"
+        ),
+        pytest.param(
+            {"publicNetworkAccess": ABSENT, "networkRuleSet": ABSENT},
+            BASIC,
+            FAIL,
+            id="fail-basic-nothing-set-reads-enabled-allow",
+        ),
     ],
 )
 def test_net_013(check, properties, sku, expected):
@@ -187,6 +208,17 @@ def test_net_013_fail_says_sku_cannot_have_firewall(check, sku):
     assert f"a {sku['name']} registry cannot have a firewall" in outcome.message
     assert "Premium" in outcome.message
     assert outcome.evidence["sku.name"] == sku["name"]
+
+
+@pytest.mark.rule("AML-NET-013")
+def test_net_013_basic_with_nothing_set_says_defaults_and_sku(check):
+    registry = make_container_registry(
+        properties={"publicNetworkAccess": ABSENT, "networkRuleSet": ABSENT}, sku=BASIC
+    )
+    outcome = check("AML-NET-013", attached_subject(ContainerRegistrySubject, registry))
+    assert 'publicNetworkAccess is absent; Azure default "Enabled"' in outcome.message
+    assert 'networkRuleSet.defaultAction is absent; Azure default "Allow"' in outcome.message
+    assert "a Basic registry cannot have a firewall" in outcome.message
 
 
 @pytest.mark.rule("AML-NET-013")
@@ -216,9 +248,11 @@ def test_net_013_premium_fail_has_no_sku_note(check):
             FAIL,
             id="fail-ingestion-enabled-query-absent",
         ),
-        pytest.param({"publicNetworkAccessForQuery": ABSENT}, UNKNOWN, id="unknown-query-absent"),
         pytest.param(
-            {"publicNetworkAccessForIngestion": None}, UNKNOWN, id="unknown-ingestion-null"
+            {"publicNetworkAccessForQuery": ABSENT}, FAIL, id="fail-query-absent-reads-enabled"
+        ),
+        pytest.param(
+            {"publicNetworkAccessForIngestion": None}, FAIL, id="fail-ingestion-null-reads-enabled"
         ),
     ],
 )
@@ -244,8 +278,8 @@ def test_net_014(check, properties, expected):
         ),
         pytest.param(
             {"publicNetworkAccess": "Enabled", "networkAcls": None},
-            UNKNOWN,
-            id="unknown-network-acls-null-is-absent",
+            FAIL,
+            id="fail-network-acls-null-is-absent-reads-allow",
         ),
     ],
 )

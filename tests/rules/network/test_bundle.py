@@ -1,12 +1,14 @@
 """AML-NET-020: a private workspace whose attached resources are reachable from any network."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import pytest
 
+from auditor.collect.attached import attached_refs_named
 from auditor.engine.api import Bundle
 from auditor.findings import Status
-from auditor.inventory.model import AttachedRole, LookupState, Resource
+from auditor.inventory.model import AttachedRef, AttachedRole, LookupState, Resource
 from tests.builders import (
     ABSENT,
     bundle,
@@ -19,6 +21,7 @@ from tests.builders import (
 )
 
 PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
+NOT_APPLICABLE = Status.NOT_APPLICABLE
 ROLE = AttachedRole
 PUBLIC_VAULT = make_key_vault(properties={"publicNetworkAccess": "Enabled", "networkAcls": ABSENT})
 PUBLIC_STORAGE = make_storage_account(
@@ -62,13 +65,24 @@ def scenario(
         pytest.param(scenario(), PASS, id="pass-all-private"),
         pytest.param(
             scenario(workspace={"publicNetworkAccess": "Enabled"}, vault=PUBLIC_VAULT),
-            PASS,
-            id="pass-public-workspace-covered-by-net-001",
+            NOT_APPLICABLE,
+            id="not-applicable-public-workspace-covered-by-net-001",
         ),
         pytest.param(
             scenario(workspace={"allowPublicAccessWhenBehindVnet": True}, vault=PUBLIC_VAULT),
-            PASS,
-            id="pass-legacy-public-workspace",
+            NOT_APPLICABLE,
+            id="not-applicable-legacy-public-workspace",
+        ),
+        pytest.param(
+            scenario(
+                workspace={
+                    "publicNetworkAccess": "Disabled",
+                    "allowPublicAccessWhenBehindVnet": True,
+                },
+                vault=PUBLIC_VAULT,
+            ),
+            NOT_APPLICABLE,
+            id="not-applicable-disabled-but-legacy-flag-reopens-it",
         ),
         pytest.param(
             scenario(
@@ -119,8 +133,8 @@ def scenario(
                     properties={"publicNetworkAccess": "Enabled", "networkAcls": ABSENT}
                 )
             ),
-            UNKNOWN,
-            id="unknown-storage-firewall-absent",
+            FAIL,
+            id="fail-storage-firewall-absent-reads-allow",
         ),
         pytest.param(
             scenario(workspace={"publicNetworkAccess": ABSENT}, vault=PUBLIC_VAULT),
@@ -178,7 +192,83 @@ def test_net_020_unknown_names_unreadable_storage(check):
 @pytest.mark.rule("AML-NET-020")
 def test_net_020_public_workspace_points_to_net_001(check):
     outcome = check("AML-NET-020", scenario(workspace={"publicNetworkAccess": "Enabled"}))
+    assert outcome.status is NOT_APPLICABLE
     assert "AML-NET-001" in outcome.message
+
+
+def omitting(*props: str, kind: str = "Default", hub: str | None = None) -> Bundle:
+    """A private workspace whose document leaves ``props`` out, its references as collected.
+
+    The references come from the collector's own reading of the document, so the rule sees what
+    a real collection gives it (an omitted required reference is unknown, with its reason).
+    """
+    extra: dict[str, object] = {"hubResourceId": hub} if hub else {}
+    base = scenario(workspace={**dict.fromkeys(props, ABSENT), **extra})
+    ws = replace(base.workspace, resource=replace(base.workspace.resource, kind=kind))
+    refs = dict(ws.attached)
+    for role, named in attached_refs_named(ws.resource).items():
+        if named is not None and named.omitted:
+            refs[role] = AttachedRef(
+                role=role, id=named.id, state=LookupState.UNKNOWN, reason=named.problem
+            )
+    ws = replace(ws, attached=refs)
+    inventory = make_inventory(
+        workspaces=(ws,),
+        resources=(
+            make_storage_account(),
+            make_key_vault(),
+            make_container_registry(),
+            make_app_insights(),
+        ),
+    )
+    return bundle(inventory)
+
+
+@pytest.mark.rule("AML-NET-020")
+@pytest.mark.parametrize(
+    ("props", "expected", "reason"),
+    [
+        pytest.param(("keyVault",), UNKNOWN, "names no key vault", id="unknown-no-key-vault"),
+        pytest.param(
+            ("storageAccount",), UNKNOWN, "names no storage account", id="unknown-no-storage"
+        ),
+        pytest.param(("containerRegistry",), PASS, None, id="pass-no-registry-is-optional"),
+        pytest.param(
+            ("applicationInsights",), PASS, None, id="pass-no-app-insights-not-judged-here"
+        ),
+    ],
+)
+def test_net_020_private_workspace_omitting_a_required_reference(check, props, expected, reason):
+    outcome = check("AML-NET-020", omitting(*props))
+    assert outcome.status is expected
+    if reason is not None:
+        assert f"the workspace {reason}" in outcome.message
+        assert "which every workspace has" in outcome.message
+        assert "could not be read" not in outcome.message
+        (entry,) = outcome.evidence["undetermined"]
+        assert entry["id"] is None
+
+
+@pytest.mark.rule("AML-NET-020")
+def test_net_020_exposure_decides_over_an_omitted_vault(check):
+    subject = omitting("keyVault")
+    resources = (PUBLIC_STORAGE, make_container_registry(), make_app_insights())
+    inventory = make_inventory(workspaces=(subject.workspace,), resources=resources)
+    outcome = check("AML-NET-020", bundle(inventory))
+    assert outcome.status is FAIL
+    assert [e["role"] for e in outcome.evidence["undetermined"]] == ["key_vault"]
+
+
+@pytest.mark.rule("AML-NET-020")
+def test_net_020_project_omitting_its_vault_points_to_the_hub(check):
+    hub = (
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices"
+        "/workspaces/hub"
+    )
+    outcome = check("AML-NET-020", omitting("keyVault", kind="Project", hub=hub))
+    assert outcome.status is UNKNOWN
+    assert "the project names no key vault" in outcome.message
+    assert hub in outcome.message
 
 
 VAULT_WITHOUT_PROPERTIES = make_key_vault(has_properties=False)

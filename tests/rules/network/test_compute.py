@@ -50,9 +50,9 @@ def instance(**inner: object) -> dict[str, object]:
         ),
         pytest.param(
             "ComputeInstance",
-            instance(sshSettings=ABSENT),
-            UNKNOWN,
-            id="unknown-instance-ssh-settings-absent",
+            instance(sshSettings=ABSENT, **NO_SUBNET),
+            PASS,
+            id="pass-instance-ssh-settings-absent-reads-disabled",
         ),
         pytest.param("AmlCompute", {}, PASS, id="pass-cluster-remote-login-disabled"),
         pytest.param(
@@ -76,8 +76,23 @@ def instance(**inner: object) -> dict[str, object]:
         pytest.param(
             "AmlCompute",
             instance(remoteLoginPortPublicAccess=ABSENT),
+            PASS,
+            id="pass-cluster-remote-login-absent-reads-not-specified-in-subnet",
+        ),
+        pytest.param(
+            "AmlCompute",
+            instance(remoteLoginPortPublicAccess=ABSENT, **NO_SUBNET),
+            FAIL,
+            id="fail-cluster-remote-login-absent-reads-not-specified-no-subnet",
+        ),
+        pytest.param(
+            "AmlCompute", {"computeType": ABSENT}, UNKNOWN, id="unknown-cluster-without-type"
+        ),
+        pytest.param(
+            "ComputeInstance",
+            {"computeType": ABSENT, **instance(sshSettings={"sshPublicAccess": "Enabled"})},
             UNKNOWN,
-            id="unknown-cluster-remote-login-absent",
+            id="unknown-open-instance-without-type",
         ),
     ],
 )
@@ -99,6 +114,38 @@ def test_net_030_not_specified_message_explains_vnet(check):
     assert "NotSpecified" in outcome.message
     assert "virtual network" in outcome.message
     assert outcome.evidence["properties.subnet.id"] is None
+
+
+@pytest.mark.rule("AML-NET-030")
+def test_net_030_absent_settings_read_as_azure_defaults_and_say_so(check):
+    cluster = make_compute(
+        compute_type="AmlCompute",
+        properties=instance(remoteLoginPortPublicAccess=ABSENT, **NO_SUBNET),
+    )
+    outcome = check("AML-NET-030", compute_subject(cluster))
+    assert 'remoteLoginPortPublicAccess absent; Azure default "NotSpecified"' in outcome.message
+    assert (
+        outcome.evidence["properties.remoteLoginPortPublicAccess"]
+        == 'absent; Azure default "NotSpecified"'
+    )
+    ci = make_compute(properties=instance(sshSettings=ABSENT))
+    outcome = check("AML-NET-030", compute_subject(ci))
+    assert outcome.evidence["properties.sshSettings.sshPublicAccess"] == (
+        'absent; Azure default "Disabled"'
+    )
+    # The cluster setting's default is not claimed for an instance, which has no such property.
+    assert outcome.evidence["properties.remoteLoginPortPublicAccess"] is None
+
+
+@pytest.mark.rule("AML-NET-030")
+def test_net_030_compute_without_type_is_unknown_not_skipped(check):
+    outcome = check(
+        "AML-NET-030", compute_subject(make_compute(properties={"computeType": ABSENT}))
+    )
+    assert outcome is not None
+    assert outcome.status is UNKNOWN
+    assert "computeType is absent" in outcome.message
+    assert dict(outcome.evidence) == {"computeType": None}
 
 
 @pytest.mark.rule("AML-NET-030")

@@ -132,8 +132,10 @@ def test_net_003(check, properties, expected):
 @pytest.mark.rule("AML-NET-003")
 def test_net_003_absent_counts_as_disabled(check):
     outcome = check("AML-NET-003", ws_bundle({"managedNetwork": ABSENT}))
-    assert "absent (Disabled)" in outcome.message
-    assert dict(outcome.evidence) == {"managedNetwork.isolationMode": None}
+    assert 'isolationMode is absent; Azure default "Disabled"' in outcome.message
+    assert dict(outcome.evidence) == {
+        "managedNetwork.isolationMode": 'absent; Azure default "Disabled"'
+    }
 
 
 WRONG_LEGACY = '"true" (a string, expected a boolean)'
