@@ -20,6 +20,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff format --check auditor rules tests bench
 	$(BIN)/ruff check auditor rules tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -34,6 +35,7 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/inventory_sweep.py
+	$(BIN)/python bench/simulator_speed.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache reports/demo

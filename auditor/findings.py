@@ -52,6 +52,17 @@ class Category(StrEnum):
     LOGGING = "logging"
 
 
+class Exposure(StrEnum):
+    """What a rule's verdict says about network exposure, for the report's ``exposed`` flags.
+
+    A ``fail`` of such a rule means exposed, a ``pass`` means not exposed (when every such verdict
+    on the subject passes); ``unknown`` and ``error`` leave the flag unknown.
+    """
+
+    RESOURCE = "resource"  # the subject itself is reachable from any network (AML-NET-001, -010)
+    BUNDLE = "bundle"  # the workspace is effectively exposed through its bundle (AML-NET-020)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Waiver:
     """An accepted risk: ``rule_id`` findings on resources matching ``resource`` are suppressed."""
@@ -80,6 +91,7 @@ class Finding:
     evidence: JsonObject = field(default_factory=lambda: MappingProxyType({}))
     suppressed_status: Status | None = None  # the original status when SUPPRESSED
     waiver: Waiver | None = None
+    exposure: Exposure | None = None  # declared by the rule; not written to report.json
 
 
 def fingerprint(rule_id: str, subject_id: str, discriminator: str = "") -> str:

@@ -1,36 +1,35 @@
 """Run every rule over its subjects and turn outcomes into findings.
 
-Missing data never passes: an attached resource that could not be read, computes that could not be
-listed, a subject whose document came without a ``properties`` object, or a collection error in a
-source a rule needs all give ``unknown`` without calling the rule.
-A rule that raises gives ``error`` for that subject only.
+The subjects of a rule come from the provider of its subject kind (:mod:`auditor.engine.kinds`),
+which decides ``unknown`` itself where the data is missing: an attached resource that could not be
+read, computes that could not be listed, a subject whose document came without a ``properties``
+object. A collection error in a source the rule ``needs`` also gives ``unknown`` without calling it.
+
+No rule can end the run: a rule that raises, or returns anything but a valid outcome, gives
+``error`` for that rule on that subject only; a provider that raises gives one ``error`` for each
+rule of its kind.
 """
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
-from auditor.engine.api import Outcome, Rule, RuleContext
-from auditor.engine.reading import no_properties
-from auditor.engine.subjects import (
-    ATTACHED_SUBJECT_TYPES,
-    AttachedSubject,
-    Bundle,
-    ComputeSubject,
-    list_attached_refs,
-    list_bundles,
-)
+from auditor.engine.definition import Rule, RuleContext
+from auditor.engine.kinds import SubjectKind, Target, kind_of
+from auditor.engine.outcomes import Outcome, OutcomeError, check_outcome
 from auditor.findings import Finding, Severity, Status, fingerprint
-from auditor.inventory.model import Inventory, LookupState, Resource
+from auditor.inventory.model import Inventory
 from auditor.json_types import freeze_object
 
 logger = logging.getLogger(__name__)
 
 AnyRule = Rule[Any, Any]
+# The subject id of the one error finding a rule gets when its kind's provider fails.
+UNLISTED_SUBJECTS = "/"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,65 +41,27 @@ class RuleSettings:
     disabled: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
-    """A subject to call the rule on, or an outcome decided without calling it."""
-
-    subject_id: str
-    workspace_ids: tuple[str, ...]
-    subject: Bundle | AttachedSubject | ComputeSubject | None
-    outcome: Outcome | None = None
+def _error(message: str, **evidence: str) -> Outcome:
+    return Outcome(status=Status.ERROR, message=message, evidence=freeze_object(evidence))
 
 
-def _unknown(message: str) -> Outcome:
-    return Outcome(status=Status.UNKNOWN, message=message)
+def _kind(rule: AnyRule) -> SubjectKind[Any]:
+    kind = kind_of(rule.subject)
+    if kind is None:  # Rule() refuses such a subject; only a registry bypassed could get here
+        raise TypeError(f"{rule.id}: {rule.subject!r} is not a registered subject kind")
+    return kind
 
 
-def _target(subject: Bundle | AttachedSubject | ComputeSubject, resource: Resource) -> _Target:
-    """The subject, or ``unknown`` when its own document has no ``properties`` object.
+def list_targets(rule: AnyRule, inventory: Inventory) -> list[Target[Any]]:
+    """The targets of one rule, from its subject kind's provider.
 
-    Read as empty, such a document would look like one where every property is absent, and
-    absence passes or fails several rules (AML-NET-003, AML-NET-012, AML-AUTH-002).
+    Raises:
+        Exception: whatever the provider raised (:func:`evaluate` turns it into ``error``).
     """
-    if not resource.has_properties:
-        outcome = _unknown(no_properties(resource) + ".")
-        return _Target(subject.subject_id, subject.workspace_ids(), None, outcome)
-    return _Target(subject.subject_id, subject.workspace_ids(), subject)
+    return list(_kind(rule).targets(inventory))
 
 
-def list_targets(rule: AnyRule, inventory: Inventory) -> Iterator[_Target]:
-    """The subjects of one rule, with those whose data is missing already decided as unknown."""
-    subject_type = rule.subject
-    if issubclass(subject_type, Bundle):
-        for bundle in list_bundles(inventory):
-            yield _target(bundle, bundle.resource)
-    elif issubclass(subject_type, AttachedSubject):
-        role = next(r for r, t in ATTACHED_SUBJECT_TYPES.items() if issubclass(subject_type, t))
-        for ref in list_attached_refs(inventory, role):
-            users = inventory.workspaces_using(ref.id)
-            ws_ids = tuple(ws.id for ws in users)
-            resource = inventory.get_resource(ref.id)
-            if ref.state is LookupState.NOT_FOUND:
-                continue  # deleted: nothing to judge; the bundle records it as found: false
-            if ref.state is LookupState.UNKNOWN or resource is None:
-                reason = ref.reason or "it was not returned by Azure"
-                yield _Target(
-                    ref.id, ws_ids, None, _unknown(f"{ref.id} could not be read: {reason}")
-                )
-                continue
-            yield _target(subject_type(resource=resource, workspaces=users), resource)
-    elif issubclass(subject_type, ComputeSubject):
-        for ws in inventory.workspaces:
-            if ws.computes is None:
-                reason = ws.computes_error or "the computes could not be listed"
-                message = f"computes of {ws.name} could not be listed: {reason}"
-                yield _Target(f"{ws.id}/computes", (ws.id,), None, _unknown(message))
-                continue
-            for compute in ws.computes:
-                yield _target(ComputeSubject(resource=compute, workspace=ws), compute)
-
-
-def _missing_sources(rule: AnyRule, inventory: Inventory, target: _Target) -> list[str]:
+def _missing_sources(rule: AnyRule, inventory: Inventory, target: Target[Any]) -> list[str]:
     """Collection errors in the sources this rule needs that concern the target."""
     if not rule.needs:
         return []
@@ -115,21 +76,47 @@ def _missing_sources(rule: AnyRule, inventory: Inventory, target: _Target) -> li
     return reasons
 
 
-def _run_check(rule: AnyRule, target: _Target, ctx: RuleContext[Any]) -> Outcome | None:
+def _run_check(rule: AnyRule, target: Target[Any], ctx: RuleContext[Any]) -> Outcome | None:
+    """The rule's validated outcome on one target; ``error`` when it raises or returns junk."""
     if target.outcome is not None:
         return target.outcome
     missing = _missing_sources(rule, ctx.inventory, target)
     if missing:
-        return _unknown("data needed by this rule could not be collected: " + "; ".join(missing))
+        return Outcome(
+            status=Status.UNKNOWN,
+            message="data needed by this rule could not be collected: " + "; ".join(missing),
+        )
     try:
-        return rule.check(target.subject, ctx)
+        return check_outcome(rule.check(target.subject, ctx), may_skip=rule.may_skip)
+    except OutcomeError as exc:
+        logger.error(
+            "rule %s returned an invalid outcome on %s: %s", rule.id, target.subject_id, exc
+        )
+        return _error(f"rule returned an invalid outcome: {exc}", problem=str(exc))
     except Exception as exc:
         logger.exception("rule %s raised on %s", rule.id, target.subject_id)
-        return Outcome(
-            status=Status.ERROR,
-            message=f"rule raised {type(exc).__name__}: {exc}",
-            evidence=freeze_object({"exception": type(exc).__name__}),
-        )
+        return _error(f"rule raised {type(exc).__name__}: {exc}", exception=type(exc).__name__)
+
+
+def _finding(
+    rule: AnyRule, settings: RuleSettings, subject_id: str, ws_ids: tuple[str, ...], o: Outcome
+) -> Finding:
+    # A configured override wins over the rule's own per-case severity.
+    severity = settings.severity.get(rule.id) or o.severity or rule.meta.severity
+    return Finding(
+        rule_id=rule.id,
+        title=rule.meta.title,
+        severity=severity,
+        category=rule.meta.category,
+        status=o.status,
+        resource_id=subject_id,
+        workspace_ids=ws_ids,
+        message=o.message,
+        remediation=rule.meta.remediation,
+        fingerprint=fingerprint(rule.id, subject_id, o.discriminator),
+        evidence=o.evidence,
+        exposure=rule.meta.exposure,
+    )
 
 
 def evaluate(
@@ -142,26 +129,20 @@ def evaluate(
             continue
         params = settings.params.get(rule.id) or rule.params()
         ctx: RuleContext[Any] = RuleContext(params=params, inventory=inventory, now=now)
-        default_severity = settings.severity.get(rule.id, rule.meta.severity)
-        for target in list_targets(rule, inventory):
-            outcome = _run_check(rule, target, ctx)
-            if outcome is None:
-                continue
-            # A configured override wins over the rule's own per-case severity.
-            severity = settings.severity.get(rule.id) or outcome.severity or default_severity
-            findings.append(
-                Finding(
-                    rule_id=rule.id,
-                    title=rule.meta.title,
-                    severity=severity,
-                    category=rule.meta.category,
-                    status=outcome.status,
-                    resource_id=target.subject_id,
-                    workspace_ids=target.workspace_ids,
-                    message=outcome.message,
-                    remediation=rule.meta.remediation,
-                    fingerprint=fingerprint(rule.id, target.subject_id, outcome.discriminator),
-                    evidence=outcome.evidence,
-                )
+        try:
+            targets = list_targets(rule, inventory)
+        except Exception as exc:
+            logger.exception("the subjects of rule %s could not be listed", rule.id)
+            outcome = _error(
+                f"the subjects of this rule could not be listed: {type(exc).__name__}: {exc}",
+                exception=type(exc).__name__,
             )
+            findings.append(_finding(rule, settings, UNLISTED_SUBJECTS, (), outcome))
+            continue
+        for target in targets:
+            judged = _run_check(rule, target, ctx)
+            if judged is not None:
+                findings.append(
+                    _finding(rule, settings, target.subject_id, target.workspace_ids, judged)
+                )
     return tuple(findings)

@@ -1,7 +1,9 @@
 """Loading rules: the built-in pack, rule folders, and the ``auditor.rules`` entry points.
 
 All three go through the same loader, and every problem is a start-up error naming the file:
-a module that fails to import, bad metadata, or an id defined twice.
+a module that fails to import, a rule whose definition is wrong (checked as it is made, see
+:mod:`auditor.engine.definition`), an id outside its source's namespace (``AML`` is the built-in
+pack's, see :mod:`auditor.engine.rule_ids`), or an id defined twice.
 """
 
 import hashlib
@@ -15,7 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from auditor.engine.api import Rule
+from auditor.engine.definition import Rule
+from auditor.engine.rule_ids import BUILTIN_NAMESPACE, namespace_of
 
 ENTRY_POINT_GROUP = "auditor.rules"
 BUILTIN_PACKAGE = "auditor_rules"
@@ -113,13 +116,29 @@ def _import_file(path: Path, name: str) -> ModuleType:
     return module
 
 
-def load_folder(folder: Path, *, prefix: str | None = None) -> Iterator[LoadedRule]:
+def _check_namespace(found: AnyRule, origin: str, *, builtin: bool) -> None:
+    """``AML`` ids come from the built-in pack, and every other id from elsewhere."""
+    ours = namespace_of(found.id) == BUILTIN_NAMESPACE
+    if ours and not builtin:
+        raise RuleLoadError(
+            f"{origin}: rule id {found.id} uses the built-in namespace {BUILTIN_NAMESPACE}; rules"
+            " from folders and entry points use their own (e.g. CONTOSO-NET-101)"
+        )
+    if builtin and not ours:
+        raise RuleLoadError(f"{origin}: built-in rule id {found.id} must start with AML-")
+
+
+def load_folder(
+    folder: Path, *, prefix: str | None = None, builtin: bool = False
+) -> Iterator[LoadedRule]:
     """Import every ``*.py`` file below ``folder`` (sorted) and yield the rules they define.
 
     Files are imported under synthetic module names, so a folder never shadows an installed package.
+    ``builtin`` is true for the built-in pack only, whose ids are in the ``AML`` namespace.
 
     Raises:
-        RuleLoadError: the folder is missing or a file fails to import.
+        RuleLoadError: the folder is missing, a file fails to import or defines a wrong rule, or
+            an id is outside the folder's namespace.
     """
     if not folder.is_dir():
         raise RuleLoadError(f"{folder}: rule folder does not exist")
@@ -131,6 +150,7 @@ def load_folder(folder: Path, *, prefix: str | None = None) -> Iterator[LoadedRu
             continue
         module = _import_file(path, _module_name(folder, path, prefix))
         for found in rules_in_module(module):
+            _check_namespace(found, str(path), builtin=builtin)
             yield LoadedRule(rule=found, origin=str(path))
 
 
@@ -138,7 +158,7 @@ def load_entry_points(points: Iterable[EntryPoint] | None = None) -> Iterator[Lo
     """Rules from installed packages: each entry point of ``auditor.rules`` names a module.
 
     Raises:
-        RuleLoadError: an entry point fails to load.
+        RuleLoadError: an entry point fails to load, or defines an id in the ``AML`` namespace.
     """
     if points is None:
         points = entry_points(group=ENTRY_POINT_GROUP)
@@ -151,6 +171,7 @@ def load_entry_points(points: Iterable[EntryPoint] | None = None) -> Iterator[Lo
         if not isinstance(module, ModuleType):
             raise RuleLoadError(f"{origin}: must name a module, not {type(module).__name__}")
         for found in rules_in_module(module):
+            _check_namespace(found, origin, builtin=False)
             yield LoadedRule(rule=found, origin=origin)
 
 
@@ -179,7 +200,9 @@ def load_registry(
     """
     sources: list[Iterable[LoadedRule]] = []
     if include_builtin:
-        sources.append(load_folder(builtin_rules_dir(), prefix=BUILTIN_PACKAGE + "_src"))
+        sources.append(
+            load_folder(builtin_rules_dir(), prefix=BUILTIN_PACKAGE + "_src", builtin=True)
+        )
     sources.extend(load_folder(folder) for folder in folders)
     if include_entry_points:
         sources.append(load_entry_points())

@@ -1,11 +1,15 @@
 """What rules look at: a workspace bundle, one attached resource, or one compute.
 
-The engine builds subjects from the inventory; a rule names the subject type it judges.
+Each class is a registered subject kind (see :mod:`auditor.engine.kinds`) with the provider that
+lists its subjects; a rule names the class it judges.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar, TypeVar
 
+from auditor.engine.kinds import Target, register_subject_kind, target_of
+from auditor.engine.outcomes import unknown
 from auditor.inventory.model import (
     AttachedRef,
     AttachedRole,
@@ -48,8 +52,12 @@ class Bundle:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AttachedSubject:
-    """Subject of attached-resource rules: one resource, and every workspace that uses it."""
+    """Subject of attached-resource rules: one resource, and every workspace that uses it.
 
+    A base class: rules name one of its registered subclasses, each of which sets ``role``.
+    """
+
+    role: ClassVar[AttachedRole]
     resource: Resource
     workspaces: tuple[Workspace, ...]
 
@@ -118,9 +126,6 @@ class ComputeSubject:
         return (self.workspace.id,)
 
 
-Subject = Bundle | AttachedSubject | ComputeSubject
-
-
 def bundle_of(inventory: Inventory, workspace: Workspace) -> Bundle:
     """The bundle view of one workspace."""
     attached: dict[AttachedRole, AttachedView | None] = {}
@@ -148,3 +153,51 @@ def list_attached_refs(inventory: Inventory, role: AttachedRole) -> Iterator[Att
         if ref is not None and ref.key not in seen:
             seen.add(ref.key)
             yield ref
+
+
+A = TypeVar("A", bound=AttachedSubject)
+
+
+def bundle_targets(kind: type[Bundle], inventory: Inventory) -> Iterator[Target[Bundle]]:
+    """One target per workspace."""
+    for bundle in list_bundles(inventory):
+        yield target_of(bundle, bundle.resource)
+
+
+def attached_targets(kind: type[A], inventory: Inventory) -> Iterator[Target[A]]:
+    """One target per distinct attached resource of the kind's role, with every workspace using it.
+
+    A deleted resource gives none (the bundle records it as not found); one that could not be read
+    is ``unknown`` with the reason.
+    """
+    for ref in list_attached_refs(inventory, kind.role):
+        users = inventory.workspaces_using(ref.id)
+        resource = inventory.get_resource(ref.id)
+        if ref.state is LookupState.NOT_FOUND:
+            continue
+        if ref.state is LookupState.UNKNOWN or resource is None:
+            reason = ref.reason or "it was not returned by Azure"
+            outcome = unknown(f"{ref.id} could not be read: {reason}")
+            yield Target.decided(ref.id, tuple(ws.id for ws in users), outcome)
+            continue
+        yield target_of(kind(resource=resource, workspaces=users), resource)
+
+
+def compute_targets(
+    kind: type[ComputeSubject], inventory: Inventory
+) -> Iterator[Target[ComputeSubject]]:
+    """One target per compute; ``unknown`` per workspace whose computes could not be listed."""
+    for ws in inventory.workspaces:
+        if ws.computes is None:
+            reason = ws.computes_error or "the computes could not be listed"
+            outcome = unknown(f"computes of {ws.name} could not be listed: {reason}")
+            yield Target.decided(f"{ws.id}/computes", (ws.id,), outcome)
+            continue
+        for compute in ws.computes:
+            yield target_of(kind(resource=compute, workspace=ws), compute)
+
+
+register_subject_kind("bundle", Bundle, bundle_targets)
+for _role, _subject in ATTACHED_SUBJECT_TYPES.items():
+    register_subject_kind(_role.value, _subject, attached_targets)
+register_subject_kind("compute", ComputeSubject, compute_targets)

@@ -47,12 +47,36 @@ class LookupState(StrEnum):
     UNKNOWN = "unknown"  # it could not be read (denied, throttled, malformed): see the reason
 
 
+class CollectionSource(StrEnum):
+    """Where collected data comes from: the ``source`` of a :class:`CollectionError`, and what a
+    rule ``needs`` (a closed set, so a misspelt need cannot silently disable the check that the
+    data it reads was collected).
+
+    Collectors still write plain strings into ``CollectionError.source``; a test keeps every one
+    of them inside this set.
+    """
+
+    RESOURCE_GRAPH = "resource_graph"
+    ARM = "arm"  # ARM GETs of one resource, and ARM listings (the Resource Graph fallback)
+    SUBSCRIPTIONS = "subscriptions"
+    WORKSPACES = "workspaces"  # a workspace's own document (e.g. a malformed attached reference)
+    COMPUTES = "computes"
+    MANAGEMENT_GROUPS = "management_groups"
+    # The sources of the coming rule areas (IAM, secrets, logging, cost).
+    ROLE_ASSIGNMENTS = "role_assignments"
+    PRINCIPALS = "principals"
+    DIAGNOSTIC_SETTINGS = "diagnostic_settings"
+    LOG_ANALYTICS = "log_analytics"
+    KEY_VAULT_SECRETS = "key_vault_secrets"
+    COST_MANAGEMENT = "cost_management"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CollectionError:
     """A call that failed; rules that needed its data give ``unknown``."""
 
     scope: str  # the subscription, resource or workspace id the call was about
-    source: str  # e.g. "resource_graph", "arm", "computes"
+    source: str  # a CollectionSource value, or "auditor" for a crash of the collection itself
     code: str  # Azure's error code, or "Throttled", "MalformedResponse", "NetworkError"
     message: str
     status_code: int | None = None

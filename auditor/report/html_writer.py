@@ -27,7 +27,7 @@ from auditor.ids import resource_key
 from auditor.inventory.model import AttachedRef, AttachedRole, LookupState, Workspace
 from auditor.report.files import atomic_write_text
 from auditor.report.json_writer import (
-    ATTACHED_EXPOSURE_RULES,
+    ATTACHED_EXPOSURE,
     FindingIndex,
     build_report,
     finding_to_dict,
@@ -208,7 +208,7 @@ def _shared_resources(
             name=_last_segment(refs[key][0].id),
             roles=tuple(r.value for r in AttachedRole if r in {ref.role for ref in refs[key]}),
             states=tuple(dict.fromkeys((_STATE_LABELS[r.state], r.reason) for r in refs[key])),
-            exposed=_EXPOSED_LABELS[index.exposure(key, ATTACHED_EXPOSURE_RULES)],
+            exposed=_EXPOSED_LABELS[index.exposure(key, ATTACHED_EXPOSURE)],
             users=tuple((anchors[ws.key], ws.name) for ws in users[key].values()),
             findings=tuple(finding_to_dict(f) for f in _fails_first(findings[key])),
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from auditor.engine.evaluate import RuleSettings, evaluate
-from auditor.engine.registry import RuleLoadError, load_registry
+from auditor.engine.registry import RuleLoadError, RuleRegistry, load_registry
 from auditor.engine.waivers import apply_waivers
 from auditor.findings import Severity, Status, Waiver
 from auditor.inventory.model import AttachedRole, CollectionError, LookupState
@@ -20,8 +20,8 @@ from tests.builders import (
 )
 
 RULE_TEMPLATE = '''
-from auditor.engine.api import Bundle, Category, Outcome, RuleContext, NoParams, Severity
-from auditor.engine.api import passed, rule
+from auditor.engine.api import Bundle, Category, CollectionSource, Outcome, RuleContext, NoParams
+from auditor.engine.api import Severity, passed, rule
 
 
 @rule(id="{rule_id}", title="t", severity=Severity.LOW, category=Category.NETWORK,
@@ -35,11 +35,11 @@ def check(bundle: Bundle, ctx: RuleContext[NoParams]) -> Outcome:
 def write_rule(
     folder: Path,
     name: str,
-    rule_id: str = "AML-TEST-001",
+    rule_id: str = "TEST-NET-001",
     *,
     body: str = "return passed(bundle.workspace.name)",
     doc: str = "A test rule.",
-    needs: tuple[str, ...] = (),
+    needs: str = "()",
 ) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.py"
@@ -48,7 +48,7 @@ def write_rule(
     return path
 
 
-def load_one(folder: Path):  # type: ignore[no-untyped-def]
+def load_one(folder: Path) -> RuleRegistry:
     return load_registry([folder], include_builtin=False, include_entry_points=False)
 
 
@@ -61,8 +61,8 @@ def test_builtin_pack_loads_with_unique_ids() -> None:
 def test_folder_rules_load(tmp_path: Path) -> None:
     write_rule(tmp_path / "extra", "mine")
     registry = load_one(tmp_path / "extra")
-    assert [r.id for r in registry] == ["AML-TEST-001"]
-    assert registry.origin("AML-TEST-001").endswith("mine.py")
+    assert [r.id for r in registry] == ["TEST-NET-001"]
+    assert registry.origin("TEST-NET-001").endswith("mine.py")
 
 
 def test_duplicate_id_names_both_files(tmp_path: Path) -> None:
@@ -78,6 +78,9 @@ def test_duplicate_id_names_both_files(tmp_path: Path) -> None:
     ("kwargs", "expected"),
     [
         pytest.param({"rule_id": "NET-1"}, "does not match", id="bad-id"),
+        pytest.param({"rule_id": "TEST-AUTH-001"}, "has area NET", id="area-not-category"),
+        pytest.param({"rule_id": "AML-NET-901"}, "built-in namespace", id="aml-from-a-folder"),
+        pytest.param({"needs": "('iam',)"}, "not a CollectionSource", id="needs-free-string"),
         pytest.param({"doc": ""}, "docstring", id="no-docstring"),
         pytest.param({"body": "return (", "doc": "x"}, "SyntaxError", id="syntax"),
     ],
@@ -98,21 +101,23 @@ def test_missing_folder_is_an_error(tmp_path: Path) -> None:
 
 
 def test_raising_rule_gives_error_for_that_rule_only(tmp_path: Path) -> None:
-    write_rule(tmp_path / "x", "boom", "AML-TEST-001", body="raise RuntimeError('bad')")
-    write_rule(tmp_path / "x", "fine", "AML-TEST-002")
+    write_rule(tmp_path / "x", "boom", "TEST-NET-001", body="raise RuntimeError('bad')")
+    write_rule(tmp_path / "x", "fine", "TEST-NET-002")
     registry = load_one(tmp_path / "x")
     findings = evaluate(make_inventory(), registry.rules, RuleSettings(), NOW)
     by_rule = {f.rule_id: f for f in findings}
-    assert by_rule["AML-TEST-001"].status is Status.ERROR
-    assert "RuntimeError" in by_rule["AML-TEST-001"].message
-    assert by_rule["AML-TEST-002"].status is Status.PASS
+    assert by_rule["TEST-NET-001"].status is Status.ERROR
+    assert "RuntimeError" in by_rule["TEST-NET-001"].message
+    assert by_rule["TEST-NET-002"].status is Status.PASS
 
 
 def test_needed_source_error_makes_rule_unknown(tmp_path: Path) -> None:
-    write_rule(tmp_path / "x", "needs", needs=("iam",))
+    write_rule(tmp_path / "x", "needs", needs="(CollectionSource.ROLE_ASSIGNMENTS,)")
     registry = load_one(tmp_path / "x")
     ws = make_workspace()
-    error = CollectionError(scope=ws.id, source="iam", code="AuthorizationFailed", message="no")
+    error = CollectionError(
+        scope=ws.id, source="role_assignments", code="AuthorizationFailed", message="no"
+    )
     findings = evaluate(make_inventory(errors=[error]), registry.rules, RuleSettings(), NOW)
     assert findings[0].status is Status.UNKNOWN
     assert "AuthorizationFailed" in findings[0].message
@@ -191,9 +196,9 @@ def test_entry_point_modules_load_like_folders() -> None:
 
     from auditor.engine.registry import load_entry_points
 
-    good = EntryPoint(name="ext", value="tests.unit.entry_point_rules", group="auditor.rules")
+    good = EntryPoint(name="ext", value="tests.unit.plugin_rules", group="auditor.rules")
     loaded = list(load_entry_points([good]))
-    assert [item.rule.id for item in loaded] == ["AML-EXT-001"]
+    assert [item.rule.id for item in loaded] == ["EXT-NET-001"]
     assert loaded[0].origin.startswith("entry point ext")
     assert loaded[0].rule.parameters() == [
         {
@@ -214,11 +219,11 @@ def test_configured_parameters_reach_the_rule() -> None:
     from pydantic import BaseModel
 
     from auditor.engine.registry import RuleRegistry, load_entry_points
-    from tests.unit.entry_point_rules import Limits
+    from tests.unit.plugin_rules import Limits
 
-    ep = EntryPoint(name="ext", value="tests.unit.entry_point_rules", group="auditor.rules")
+    ep = EntryPoint(name="ext", value="tests.unit.plugin_rules", group="auditor.rules")
     registry = RuleRegistry(list(load_entry_points([ep])))
-    params: dict[str, BaseModel] = {"AML-EXT-001": Limits(max_items=7)}
+    params: dict[str, BaseModel] = {"EXT-NET-001": Limits(max_items=7)}
     findings = evaluate(make_inventory(), registry.rules, RuleSettings(params=params), NOW)
     assert findings[0].message.endswith("limit 7")
 
