@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from auditor.simulator.arm_id import parse_arm_id
+from auditor.ids import parse_arm_id
 
 EXAMPLES = Path(__file__).resolve().parent / "azure-examples"
 RESOURCE_GROUPS = (

@@ -35,13 +35,19 @@ from auditor.collect.errors import (
     to_collection_error,
 )
 from auditor.ids import InvalidResourceIdError, parse_resource_id, resource_key
-from auditor.inventory.model import AttachedRole, CollectionError, LookupState, Resource
+from auditor.inventory.model import (
+    AttachedRole,
+    CollectionError,
+    CollectionSource,
+    LookupState,
+    Resource,
+)
 from auditor.json_types import thaw
 
 logger = logging.getLogger(__name__)
 
-SOURCE = "arm"
-WORKSPACES_SOURCE = "workspaces"
+SOURCE = CollectionSource.ARM
+WORKSPACES_SOURCE = CollectionSource.WORKSPACES
 ROLE_TYPES = {
     AttachedRole.STORAGE_ACCOUNT: "microsoft.storage/storageaccounts",
     AttachedRole.KEY_VAULT: "microsoft.keyvault/vaults",

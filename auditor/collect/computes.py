@@ -23,17 +23,17 @@ from auditor.collect.errors import (
     record_failure,
     to_collection_error,
 )
-from auditor.ids import parse_resource_id, resource_key
-from auditor.inventory.model import Resource
+from auditor.ids import parse_arm_id
+from auditor.inventory.model import CollectionSource, Resource
 
-SOURCE = "computes"
+SOURCE = CollectionSource.COMPUTES
 COMPUTE_TYPE = "microsoft.machinelearningservices/workspaces/computes"
 
 
 def _compute(workspace: Resource, doc: Mapping[str, Any]) -> Resource:
     compute = resource_from_document(doc)
-    parent, _, _ = resource_key(compute.id).rpartition("/computes/")
-    if parent != workspace.key or len(parse_resource_id(compute.id).types) != 2:
+    parsed = parse_arm_id(compute.id)
+    if parsed.parent is None or parsed.parent.key != workspace.key or len(parsed.types) != 2:
         raise MalformedPayloadError(
             f"GET {workspace.id}/computes: listed {compute.id[:200]}, not a compute of it"
         )

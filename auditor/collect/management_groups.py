@@ -14,11 +14,11 @@ from auditor.collect import arm
 from auditor.collect.context import CollectContext
 from auditor.collect.errors import COLLECTOR_ERRORS, MalformedPayloadError, to_collection_error
 from auditor.ids import InvalidResourceIdError, management_group_id
-from auditor.inventory.model import CollectionError
+from auditor.inventory.model import CollectionError, CollectionSource
 
 logger = logging.getLogger(__name__)
 
-SOURCE = "management_groups"
+SOURCE = CollectionSource.MANAGEMENT_GROUPS
 API_VERSION = "2020-05-01"
 SUBSCRIPTION_ENTRY = "microsoft.management/managementgroups/subscriptions"
 GROUP_ENTRY = "microsoft.management/managementgroups"

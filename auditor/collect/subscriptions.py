@@ -8,9 +8,9 @@ from auditor.collect import arm
 from auditor.collect.context import CollectContext
 from auditor.collect.errors import COLLECTOR_ERRORS, to_collection_error
 from auditor.config import ScopeSettings
-from auditor.inventory.model import CollectionError, Subscription
+from auditor.inventory.model import CollectionError, CollectionSource, Subscription
 
-SOURCE = "subscriptions"
+SOURCE = CollectionSource.SUBSCRIPTIONS
 _USABLE_STATES = {"enabled", "warned", "pastdue"}
 # Subscription ids become path segments of every request; a GUID in Azure, a plain token in specs.
 _SUBSCRIPTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

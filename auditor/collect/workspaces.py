@@ -25,12 +25,12 @@ from auditor.collect.errors import (
 from auditor.collect.management_groups import resolve_subscriptions
 from auditor.collect.queries import LIST_ATTACHED_RESOURCES, LIST_WORKSPACES, ML_WORKSPACE_TYPE
 from auditor.collect.resource_graph import ResourceGraphQuery
-from auditor.inventory.model import CollectionError, Resource
+from auditor.inventory.model import CollectionError, CollectionSource, Resource
 
 logger = logging.getLogger(__name__)
 
-RESOURCE_GRAPH = "resource_graph"
-ARM_SOURCE = "arm"
+RESOURCE_GRAPH = CollectionSource.RESOURCE_GRAPH
+ARM_SOURCE = CollectionSource.ARM
 WORKSPACE_PROVIDER_PATH = "Microsoft.MachineLearningServices/workspaces"
 
 QueryOutcome = tuple[list[Resource] | None, CollectionError | None]
@@ -202,7 +202,7 @@ def _fall_back_to_arm(
     # Covered unless the subscriptions are unknown or the fallback failed on every subscription;
     # a partial fallback records its own errors for the subscriptions it could not list.
     listing_failures = len(ctx.log.errors) - errors_before
-    subscriptions_unknown = any(e.source == "subscriptions" for e in ctx.log.errors)
+    subscriptions_unknown = any(e.source == CollectionSource.SUBSCRIPTIONS for e in ctx.log.errors)
     if subscriptions_unknown or (targets and listing_failures >= len(targets)):
         ctx.log.promote(notice)
     return workspaces

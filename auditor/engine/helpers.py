@@ -23,6 +23,7 @@ from auditor.engine.reading import (
     render,
     wrong_types,
 )
+from auditor.ids import last_segment
 from auditor.inventory.model import AttachedRole, Resource
 from auditor.json_types import JsonObject, JsonValue, freeze_object
 
@@ -99,7 +100,7 @@ def describe(value: JsonValue) -> str:
 
 def name_from_id(resource_id: str) -> str:
     """The last segment of an ARM id (the resource name), for resources that could not be read."""
-    return resource_id.rstrip("/").rsplit("/", 1)[-1]
+    return last_segment(resource_id)
 
 
 def label(resource: Resource) -> str:

@@ -21,18 +21,16 @@ Strings compare ignoring case, as ARM echoes enum values in any casing. Anything
 (several properties, other resources) stays a typed function decorated with ``rule``.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar, get_args
 
-from auditor.engine.defaults import AzureDefault, documented_default
 from auditor.engine.definition import NoParams, Rule, RuleContext, rule
 from auditor.engine.kinds import Subject
 from auditor.engine.outcomes import Outcome, failed, passed, unknown
-from auditor.engine.reading import Read, ReadState, read_bool, read_object, read_text, render
+from auditor.engine.reading import Read, read_bool, read_number, read_text, render
 from auditor.findings import Category, Exposure, Severity
 from auditor.inventory.model import CollectionSource, Resource
-from auditor.json_types import JsonValue
 
 __all__ = ["Op", "ResourceSubject", "ValueTest", "value_rule"]
 
@@ -114,7 +112,7 @@ class ValueTest:
             return read_bool(resource, *self.path)
         if self.json_kind == "string":
             return read_text(resource, *self.path)
-        return _read_number(resource, self.path)
+        return read_number(resource, *self.path)
 
     def holds(self, actual: Scalar) -> bool:
         """Whether ``actual`` (of the right JSON type) satisfies the comparison."""
@@ -156,44 +154,6 @@ class ValueTest:
         return failed(
             f"{who}: {self.name} is {read.describe()}; expected {self.expectation()}.", evidence
         )
-
-
-def _read_number(resource: Resource, path: tuple[str, ...]) -> Read[float]:
-    """A JSON number (not a boolean) at ``properties.<path>``, with the documented default.
-
-    The reads module has booleans, strings, objects and lists only; this belongs there.
-    """
-    full = ".".join(path)
-    container: Any = resource.properties
-    from_default = False
-    if len(path) > 1:
-        parent = read_object(resource, *path[:-1])
-        if parent.wrong_type or parent.absent:
-            return Read(
-                full, parent.state, found=parent.found, at=parent.at, expected=parent.expected
-            )
-        container, from_default = parent.value, parent.state == "default"
-    value = container.get(path[-1]) if isinstance(container, Mapping) else None
-    if value is None and resource.has_properties and not from_default:
-        documented = documented_default(resource.type, path, len(path) - 1)
-        if documented is not None:
-            entry, value = documented
-            return _number(full, value, "default", entry)
-    if value is None:
-        return Read(full, "absent")
-    return _number(full, value, "default" if from_default else "present", None)
-
-
-def _number(
-    full: str, value: JsonValue, state: ReadState, entry: AzureDefault | None
-) -> Read[float]:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        if state == "default":  # a table entry of another type gives nothing to read
-            return Read(full, "absent")
-        return Read(full, "wrong_type", found=value, at=full, expected="a number")
-    if state == "default":
-        return Read(full, "default", value=value, source=entry)
-    return Read(full, "present", value=value, found=value)
 
 
 def _resource_of(subject: ResourceSubject) -> Resource:

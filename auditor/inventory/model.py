@@ -52,8 +52,8 @@ class CollectionSource(StrEnum):
     rule ``needs`` (a closed set, so a misspelt need cannot silently disable the check that the
     data it reads was collected).
 
-    Collectors still write plain strings into ``CollectionError.source``; a test keeps every one
-    of them inside this set.
+    Collectors write these members into ``CollectionError.source``; a test keeps every source they
+    write inside this set.
     """
 
     RESOURCE_GRAPH = "resource_graph"

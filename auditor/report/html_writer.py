@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from auditor.findings import Finding, Status
-from auditor.ids import resource_key
+from auditor.ids import last_segment, resource_key
 from auditor.inventory.model import AttachedRef, AttachedRole, LookupState, Workspace
 from auditor.report.files import atomic_write_text
 from auditor.report.json_writer import (
@@ -163,7 +163,7 @@ def _environment() -> Environment:
     )
     env.filters["pretty_json"] = _pretty_json
     env.filters["linkify"] = _linkify
-    env.filters["last_segment"] = _last_segment
+    env.filters["last_segment"] = last_segment
     return env
 
 
@@ -194,7 +194,7 @@ def _shared_resources(
                 refs.setdefault(ref.key, []).append(ref)
     keys = sorted(
         (key for key, by_ws in users.items() if len(by_ws) > 1),
-        key=lambda k: (list(AttachedRole).index(refs[k][0].role), k.rsplit("/", 1)[-1], k),
+        key=lambda k: (list(AttachedRole).index(refs[k][0].role), last_segment(k), k),
     )
     findings: dict[str, list[Finding]] = {key: [] for key in keys}
     for finding in index.findings:
@@ -205,7 +205,7 @@ def _shared_resources(
         key: SharedResource(
             anchor=f"res-{n}",
             id=refs[key][0].id,
-            name=_last_segment(refs[key][0].id),
+            name=last_segment(refs[key][0].id),
             roles=tuple(r.value for r in AttachedRole if r in {ref.role for ref in refs[key]}),
             states=tuple(dict.fromkeys((_STATE_LABELS[r.state], r.reason) for r in refs[key])),
             exposed=_EXPOSED_LABELS[index.exposure(key, ATTACHED_EXPOSURE)],
@@ -268,7 +268,7 @@ def _bundle(ws: Workspace, doc: Mapping[str, Any]) -> tuple[BundleRow, ...]:
         rows.append(
             BundleRow(
                 role=role.value,
-                name=_last_segment(ref.id),
+                name=last_segment(ref.id),
                 id=ref.id,
                 state=_STATE_LABELS[ref.state],
                 exposed=_EXPOSED_LABELS[doc["attached"][role.value]["exposed"]],
@@ -280,10 +280,6 @@ def _bundle(ws: Workspace, doc: Mapping[str, Any]) -> tuple[BundleRow, ...]:
 
 def _fails_first(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: _STATUS_ORDER[f.status])  # stable: keeps severity order
-
-
-def _last_segment(resource_id: str) -> str:
-    return resource_id.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _pretty_json(value: object) -> str:

@@ -33,10 +33,6 @@ REPORT_FILE_NAME = "report.json"
 # resource by the verdicts on itself; a workspace by its own and those on its bundle.
 ATTACHED_EXPOSURE = frozenset({Exposure.RESOURCE})
 WORKSPACE_EXPOSURE = frozenset({Exposure.RESOURCE, Exposure.BUNDLE})
-# TEMPORARY until rules/ declares ``exposure=`` (the lead adds it): what these ids meant when they
-# were hard-coded here, for findings that declare none. Remove with the report tests' builders.
-_NET_IDS = ("AML-NET-001", "AML-NET-010", "AML-NET-012", "AML-NET-013", "AML-NET-014")
-_UNDECLARED_EXPOSURE = dict.fromkeys(_NET_IDS, Exposure.RESOURCE) | {"AML-NET-020": Exposure.BUNDLE}
 
 _DEFAULT_REASONS = {
     LookupState.NOT_FOUND: "Azure reports that the resource does not exist",
@@ -81,8 +77,7 @@ class FindingIndex:
         statuses = [
             status
             for f in self._by_subject.get(resource_key(resource_id), [])
-            if exposure_of(f) in kinds
-            and (status := _effective_status(f)) is not Status.NOT_APPLICABLE
+            if f.exposure in kinds and (status := _effective_status(f)) is not Status.NOT_APPLICABLE
         ]
         if Status.FAIL in statuses:
             return True
@@ -237,13 +232,6 @@ def _attached(ref: AttachedRef | None, index: FindingIndex) -> dict[str, object]
         doc["reason"] = ref.reason or _DEFAULT_REASONS[ref.state]
     doc["exposed"] = index.exposure(ref.id, ATTACHED_EXPOSURE)
     return doc
-
-
-def exposure_of(finding: Finding) -> Exposure | None:
-    """The exposure the finding's rule declares (see ``_UNDECLARED_EXPOSURE`` for the interim)."""
-    if finding.exposure is not None:
-        return finding.exposure
-    return _UNDECLARED_EXPOSURE.get(finding.rule_id)
 
 
 def _effective_status(finding: Finding) -> Status | None:

@@ -4,6 +4,7 @@ from auditor.engine.api import (
     ApplicationInsightsSubject,
     Category,
     ContainerRegistrySubject,
+    Exposure,
     KeyVaultSubject,
     NoParams,
     Outcome,
@@ -53,6 +54,7 @@ def _judge(kind: str, resource: Resource, exposure: Reachability) -> Outcome:
     severity=Severity.HIGH,
     category=Category.NETWORK,
     subject=StorageAccountSubject,
+    exposure=Exposure.RESOURCE,
     remediation=(
         "Set publicNetworkAccess to Disabled and use private endpoints, or set"
         " networkAcls.defaultAction to Deny with explicit virtual network and IP rules (portal:"
@@ -115,6 +117,7 @@ def storage_anonymous_access_disabled(
     severity=Severity.HIGH,
     category=Category.NETWORK,
     subject=KeyVaultSubject,
+    exposure=Exposure.RESOURCE,
     remediation=(
         "Set publicNetworkAccess to Disabled and use a private endpoint, or set"
         " networkAcls.defaultAction to Deny with explicit rules (portal: Networking > Firewalls"
@@ -139,6 +142,7 @@ def key_vault_network_restricted(subject: KeyVaultSubject, ctx: RuleContext[NoPa
     severity=Severity.MEDIUM,
     category=Category.NETWORK,
     subject=ContainerRegistrySubject,
+    exposure=Exposure.RESOURCE,
     remediation=(
         "Set publicNetworkAccess to Disabled and use a private endpoint (Premium SKU), or on a"
         " Premium registry set networkRuleSet.defaultAction to Deny with IP rules (CLI: az acr"
@@ -168,6 +172,7 @@ def container_registry_network_restricted(
     severity=Severity.LOW,
     category=Category.NETWORK,
     subject=ApplicationInsightsSubject,
+    exposure=Exposure.RESOURCE,
     remediation=(
         "Set publicNetworkAccessForIngestion and publicNetworkAccessForQuery to Disabled and"
         " connect through an Azure Monitor Private Link Scope (portal: Network Isolation)."

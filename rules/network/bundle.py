@@ -3,6 +3,7 @@
 from auditor.engine.api import (
     Bundle,
     Category,
+    Exposure,
     NoParams,
     Outcome,
     RuleContext,
@@ -54,6 +55,7 @@ def _unread(bundle: Bundle, role: AttachedRole, ref_id: str, reason: str) -> dic
     severity=Severity.CRITICAL,
     category=Category.NETWORK,
     subject=Bundle,
+    exposure=Exposure.BUNDLE,
     remediation=(
         "For each exposed resource, disable public network access and add a private endpoint in"
         " the workspace's network (or the managed network's outbound rules), or set its firewall"

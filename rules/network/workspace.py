@@ -3,6 +3,7 @@
 from auditor.engine.api import (
     Bundle,
     Category,
+    Exposure,
     NoParams,
     Outcome,
     RuleContext,
@@ -34,6 +35,7 @@ MANAGED_NETWORK_DOC = "https://learn.microsoft.com/azure/machine-learning/how-to
     severity=Severity.HIGH,
     category=Category.NETWORK,
     subject=Bundle,
+    exposure=Exposure.RESOURCE,
     remediation=(
         "Set the workspace's publicNetworkAccess to Disabled and allowPublicAccessWhenBehindVnet"
         " to false (portal: Networking > Public access; CLI: az ml workspace update"

@@ -205,16 +205,16 @@ def test_rule_parameters_are_validated_at_start_up(
 ) -> None:
     folder = tmp_path / "our-rules"
     folder.mkdir()
-    source = Path(__file__).parents[1] / "unit" / "entry_point_rules.py"
+    source = Path(__file__).parents[1] / "unit" / "plugin_rules.py"
     (folder / "limits.py").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     config = tmp_path / "auditor.toml"
     config.write_text(
         '[rules]\nfolders = ["our-rules"]\n'
-        '[rules.overrides."AML-EXT-001".params]\nmax_items = "many"\n'
+        '[rules.overrides."EXT-NET-001".params]\nmax_items = "many"\n'
     )
     assert main(["scan", "--config", str(config)]) == 2
     err = capsys.readouterr().err
-    assert "rules.overrides.AML-EXT-001.params" in err and "max_items" in err
+    assert "rules.overrides.EXT-NET-001.params" in err and "max_items" in err
     listed = subprocess.run(
         [
             sys.executable,
@@ -231,7 +231,7 @@ def test_rule_parameters_are_validated_at_start_up(
         text=True,
         check=True,
     )
-    rule = next(r for r in json.loads(listed.stdout) if r["id"] == "AML-EXT-001")
+    rule = next(r for r in json.loads(listed.stdout) if r["id"] == "EXT-NET-001")
     assert rule["parameters"][0]["name"] == "max_items"
 
 

@@ -1,10 +1,12 @@
 """Small builders for report tests: an inventory and findings shaped like a real partial run."""
 
+import functools
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from types import MappingProxyType
 
-from auditor.findings import Category, Finding, Severity, Status, Waiver, fingerprint
+from auditor.engine.registry import load_registry
+from auditor.findings import Category, Exposure, Finding, Severity, Status, Waiver, fingerprint
 from auditor.inventory.model import (
     AttachedRef,
     AttachedRole,
@@ -86,6 +88,12 @@ def make_workspace(
     )
 
 
+@functools.cache
+def _declared_exposure() -> dict[str, Exposure | None]:
+    """What each built-in rule declares for exposure, so built findings carry it as real ones do."""
+    return {r.id: r.meta.exposure for r in load_registry(include_entry_points=False)}
+
+
 def make_finding(
     rule_id: str,
     resource_id: str,
@@ -107,6 +115,7 @@ def make_finding(
         "message": f"{rule_id} is {status.value} on {resource_id.rsplit('/', 1)[-1]}",
         "remediation": "See https://learn.microsoft.com/azure/machine-learning/ for the steps.",
         "fingerprint": fingerprint(rule_id, resource_id),
+        "exposure": _declared_exposure().get(rule_id),
     }
     fields.update(overrides)
     return Finding(**fields)

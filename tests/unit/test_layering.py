@@ -50,36 +50,53 @@ def test_cli_loads_neither_simulator_nor_azure_sdk_until_a_command_needs_them() 
     assert out.stdout.strip() == "[]"
 
 
+def _member(node: ast.expr) -> str | None:
+    """``CollectionSource.X`` -> ``X``; anything else -> None."""
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "CollectionSource"
+    ):
+        return node.attr
+    return None
+
+
 def _collector_sources() -> dict[str, str]:
-    """Every ``source=`` a collector writes into a CollectionError, by where it is written."""
+    """Every ``source=`` a collector writes into a CollectionError, by where it is written.
+
+    Each is a ``CollectionSource`` member, directly or through a module constant, or the
+    ``source`` parameter of a helper passing one on; a plain string would escape the closed set.
+    """
     found: dict[str, str] = {}
     for path in sorted((ROOT / "auditor" / "collect").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         constants = {
-            target.id: node.value.value
+            target.id: _member(node.value) or repr(ast.unparse(node.value))
             for node in tree.body
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            if isinstance(node, ast.Assign)
             for target in node.targets
-            if isinstance(target, ast.Name) and isinstance(node.value.value, str)
+            if isinstance(target, ast.Name)
         }
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             for keyword in node.keywords:
-                value = keyword.value
                 if keyword.arg != "source":
                     continue
+                value = keyword.value
                 where = f"{path.name}:{node.lineno}"
-                if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                    found[where] = value.value
-                elif isinstance(value, ast.Name) and value.id in constants:
-                    found[where] = constants[value.id]
+                if isinstance(value, ast.Name) and value.id == "source":
+                    continue  # passed on from the caller, checked there
+                if isinstance(value, ast.Name):
+                    found[where] = constants.get(value.id, f"unbound {value.id}")
+                else:
+                    found[where] = _member(value) or ast.unparse(value)
     return found
 
 
 def test_every_source_a_collector_writes_is_a_collection_source() -> None:
     sources = _collector_sources()
     assert len(sources) >= 8  # the scan itself works
-    assert {"arm", "computes", "subscriptions", "resource_graph"} <= set(sources.values())
-    valid = {s.value for s in CollectionSource}
+    assert {"ARM", "COMPUTES", "SUBSCRIPTIONS", "RESOURCE_GRAPH"} <= set(sources.values())
+    valid = {s.name for s in CollectionSource}
     assert {where: s for where, s in sources.items() if s not in valid} == {}
