@@ -3,6 +3,7 @@
 from datetime import datetime
 from types import MappingProxyType
 
+from auditor.collect.areas import collect_datasets
 from auditor.collect.attached import Lookup, attached_refs_named, collect_attached
 from auditor.collect.computes import collect_computes
 from auditor.collect.context import CollectContext
@@ -60,6 +61,7 @@ def collect_inventory(
     attached, lookups = collect_attached(ctx, workspace_resources, attached_query(ctx, scope))
     computes = collect_computes(ctx, workspace_resources)
     workspaces = tuple(_workspace(ws, lookups, computes[ws.key]) for ws in workspace_resources)
+    datasets = collect_datasets(ctx, workspaces)
     return Inventory(
         collected_at=now,
         cloud=cloud,
@@ -74,4 +76,5 @@ def collect_inventory(
         resources=tuple(attached),
         errors=ctx.log.errors,
         notices=ctx.log.notices,
+        datasets=datasets,
     )

@@ -184,6 +184,10 @@ class Inventory:
     errors: tuple[CollectionError, ...] = ()
     # Failures a fallback made good (e.g. Resource Graph denied, ARM listing used): nothing missing.
     notices: tuple[CollectionError, ...] = ()
+    # What area collectors gathered beyond the bundles (role assignments, diagnostic settings,
+    # costs, ...): frozen, redacted JSON by dataset name, owned by the collector of that name and
+    # read by its subject provider. Saved and replayed with the rest of the inventory.
+    datasets: Mapping[str, JsonValue] = field(default_factory=lambda: MappingProxyType({}))
     schema_version: str = INVENTORY_SCHEMA_VERSION
     _by_key: Mapping[str, Resource] = field(init=False, repr=False, compare=False)
     _users: Mapping[str, tuple[Workspace, ...]] = field(init=False, repr=False, compare=False)

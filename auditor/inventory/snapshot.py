@@ -20,7 +20,7 @@ from auditor.inventory.model import (
     Subscription,
     Workspace,
 )
-from auditor.json_types import freeze_object, thaw
+from auditor.json_types import freeze, freeze_object, thaw
 
 
 class InventoryFormatError(ValueError):
@@ -83,6 +83,7 @@ def inventory_to_json(inventory: Inventory) -> dict[str, Any]:
         "resources": [_resource_to_json(r) for r in inventory.resources],
         "errors": [_error_to_json(e) for e in inventory.errors],
         "notices": [_error_to_json(e) for e in inventory.notices],
+        "datasets": {name: thaw(value) for name, value in sorted(inventory.datasets.items())},
     }
 
 
@@ -228,6 +229,9 @@ def inventory_from_json(data: Any, *, source: str = "inventory.json") -> Invento
         resources=tuple(r.resource(x, f"resources[{i}]") for i, x in enumerate(items("resources"))),
         errors=tuple(r.error(e, f"errors[{i}]") for i, e in enumerate(items("errors"))),
         notices=tuple(r.error(e, f"notices[{i}]") for i, e in enumerate(items("notices"))),
+        datasets=MappingProxyType(
+            {str(k): freeze(v) for k, v in r.obj(doc.get("datasets", {}), "datasets").items()}
+        ),
     )
 
 

@@ -68,7 +68,7 @@ def _collector_sources() -> dict[str, str]:
     ``source`` parameter of a helper passing one on; a plain string would escape the closed set.
     """
     found: dict[str, str] = {}
-    for path in sorted((ROOT / "auditor" / "collect").glob("*.py")):
+    for path in sorted((ROOT / "auditor" / "collect").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         constants = {
             target.id: _member(node.value) or repr(ast.unparse(node.value))
@@ -87,6 +87,8 @@ def _collector_sources() -> dict[str, str]:
                 where = f"{path.name}:{node.lineno}"
                 if isinstance(value, ast.Name) and value.id == "source":
                     continue  # passed on from the caller, checked there
+                if isinstance(value, ast.Attribute) and value.attr == "source":
+                    continue  # a discovered collector's SOURCE, typed CollectionSource
                 if isinstance(value, ast.Name):
                     found[where] = constants.get(value.id, f"unbound {value.id}")
                 else:
