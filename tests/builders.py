@@ -3,14 +3,15 @@
 Every ``make_*`` returns a valid, compliant, realistic ARM shape. ``properties=`` is deep-merged
 over those defaults; a value of :data:`ABSENT` removes a key, so "field missing" cases read as
 ``make_storage_account(properties={"networkAcls": {"defaultAction": ABSENT}})``. Other keyword
-arguments override :class:`Resource` fields (``id``, ``sku``, ``tags``...). Use
-:func:`make_resource` for an exact document without defaults.
+arguments set other :class:`Resource` fields (``id``, ``sku``, ``tags``...: the keys of
+:class:`ResourceFields`, checked by mypy). Use :func:`make_resource` for an exact document
+without defaults.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Final, TypeVar
+from types import MappingProxyType
+from typing import Any, Final, TypedDict, TypeVar, Unpack
 
 from auditor.engine.api import Rule, RuleContext
 from auditor.engine.subjects import (
@@ -34,7 +35,7 @@ from auditor.inventory.model import (
     Subscription,
     Workspace,
 )
-from auditor.json_types import freeze_object
+from auditor.json_types import JsonObject, freeze_object
 
 SUBSCRIPTION_ID: Final = "6f1c3a52-8d0e-4b7a-9c21-3e5f7a9b1d04"
 TENANT_ID: Final = "0e9a4c77-2b15-4f3d-8a6e-d1c2b3a4f5e6"
@@ -64,7 +65,26 @@ Overrides = Mapping[str, object]
 S = TypeVar("S", bound=AttachedSubject)
 
 
-def merge(base: Mapping[str, Any], overrides: Overrides | None) -> dict[str, Any]:
+class ResourceFields(TypedDict, total=False):
+    """:class:`Resource` fields a test may set; ``sku`` and ``identity`` are plain JSON, frozen
+    when built, and ``has_properties=False`` builds a document without a ``properties`` object."""
+
+    id: str
+    location: str | None
+    kind: str | None
+    tags: Mapping[str, str]
+    sku: Mapping[str, object] | None
+    identity: Mapping[str, object] | None
+    has_properties: bool
+
+
+class AttachedFields(ResourceFields, total=False):
+    """What the ``make_<attached resource>`` builders take: fields and ``properties`` overrides."""
+
+    properties: Overrides | None
+
+
+def merge(base: Mapping[str, object], overrides: Overrides | None) -> dict[str, object]:
     """Deep-merge ``overrides`` into a copy of ``base``; :data:`ABSENT` deletes a key."""
     result = dict(base)
     for key, value in (overrides or {}).items():
@@ -86,29 +106,37 @@ def arm_id(resource_type: str, name: str, *, resource_group: str = RESOURCE_GROU
     )
 
 
+def _frozen(value: Mapping[str, object] | None) -> JsonObject | None:
+    return None if value is None else freeze_object(value)
+
+
 def make_resource(
-    *, type: str, name: str, properties: Overrides | None = None, **overrides: Any
+    *,
+    type: str,
+    name: str,
+    properties: Overrides | None = None,
+    **fields: Unpack[ResourceFields],
 ) -> Resource:
-    """A resource with exactly these properties; ``overrides`` replace other Resource fields.
+    """A resource with exactly these properties; ``fields`` set other Resource fields.
 
     ``has_properties=False`` builds a document Azure sent without a ``properties`` object (as
     collection freezes it: no properties at all, whatever ``properties=`` says).
     """
-    if overrides.get("has_properties") is False:
-        properties = None
-    base = Resource(
-        id=arm_id(type, name),
+    has_properties = fields.get("has_properties", True)
+    return Resource(
+        id=fields.get("id", arm_id(type, name)),
         name=name,
         type=type,
         subscription_id=SUBSCRIPTION_ID,
         resource_group_name=RESOURCE_GROUP,
-        location=LOCATION,
-        properties=freeze_object(properties or {}),
+        location=fields.get("location", LOCATION),
+        kind=fields.get("kind"),
+        tags=fields.get("tags", MappingProxyType({})),
+        sku=_frozen(fields.get("sku")),
+        identity=_frozen(fields.get("identity")),
+        properties=freeze_object((properties if has_properties else None) or {}),
+        has_properties=has_properties,
     )
-    for key in ("sku", "identity"):
-        if overrides.get(key) is not None:
-            overrides[key] = freeze_object(overrides[key])
-    return replace(base, **overrides)
 
 
 WORKSPACE_ID: Final = arm_id(WORKSPACE_TYPE, "mlw-prod")
@@ -126,7 +154,7 @@ _ATTACHED: Final = {
 # Compliant defaults, as a GET returns them (trimmed to what audits read plus a few realistic
 # read-only fields). Kept as a table: one line per property reads better than one per brace.
 # fmt: off
-DEFAULTS: Final[Mapping[str, Mapping[str, Any]]] = {
+DEFAULTS: Final[Mapping[str, Mapping[str, object]]] = {
     STORAGE_TYPE: {
         "provisioningState": "Succeeded", "publicNetworkAccess": "Disabled", "networkAcls": _ACLS,
         "allowBlobPublicAccess": False, "allowSharedKeyAccess": False,
@@ -182,7 +210,7 @@ DEFAULTS: Final[Mapping[str, Mapping[str, Any]]] = {
 # fmt: on
 
 
-_ENVELOPE: Final[Mapping[str, Mapping[str, Any]]] = {
+_ENVELOPE: Final[Mapping[str, ResourceFields]] = {
     STORAGE_TYPE: {"kind": "StorageV2", "sku": {"name": "Standard_LRS", "tier": "Standard"}},
     REGISTRY_TYPE: {"sku": {"name": "Premium", "tier": "Premium"}},
     APP_INSIGHTS_TYPE: {"kind": "web"},
@@ -190,30 +218,34 @@ _ENVELOPE: Final[Mapping[str, Mapping[str, Any]]] = {
 
 
 def make_attached(
-    resource_type: str, name: str, *, properties: Overrides | None = None, **overrides: Any
+    resource_type: str,
+    name: str,
+    *,
+    properties: Overrides | None = None,
+    **overrides: Unpack[ResourceFields],
 ) -> Resource:
     """A compliant attached resource of this type: defaults merged with ``properties``."""
     props = merge(DEFAULTS[resource_type], properties)
-    fields = {**_ENVELOPE.get(resource_type, {}), **overrides}
+    fields: ResourceFields = {**_ENVELOPE.get(resource_type, {}), **overrides}
     return make_resource(type=resource_type, name=name, properties=props, **fields)
 
 
-def make_storage_account(name: str = "stml01", **kwargs: Any) -> Resource:
+def make_storage_account(name: str = "stml01", **kwargs: Unpack[AttachedFields]) -> Resource:
     """A compliant StorageV2 account (private, keys off, TLS 1.2, HTTPS only)."""
     return make_attached(STORAGE_TYPE, name, **kwargs)
 
 
-def make_key_vault(name: str = "kv-ml-01", **kwargs: Any) -> Resource:
+def make_key_vault(name: str = "kv-ml-01", **kwargs: Unpack[AttachedFields]) -> Resource:
     """A compliant key vault (RBAC, purge protection, no public access)."""
     return make_attached(KEY_VAULT_TYPE, name, **kwargs)
 
 
-def make_container_registry(name: str = "crml01", **kwargs: Any) -> Resource:
+def make_container_registry(name: str = "crml01", **kwargs: Unpack[AttachedFields]) -> Resource:
     """A compliant Premium registry (no admin user, no public access, firewall deny)."""
     return make_attached(REGISTRY_TYPE, name, **kwargs)
 
 
-def make_app_insights(name: str = "appi-ml-01", **kwargs: Any) -> Resource:
+def make_app_insights(name: str = "appi-ml-01", **kwargs: Unpack[AttachedFields]) -> Resource:
     """A compliant workspace-based Application Insights component (Entra-only, private)."""
     return make_attached(APP_INSIGHTS_TYPE, name, **kwargs)
 
@@ -224,7 +256,7 @@ def make_compute(
     compute_type: str = "ComputeInstance",
     properties: Overrides | None = None,
     workspace_id: str = WORKSPACE_ID,
-    **overrides: Any,
+    **overrides: Unpack[ResourceFields],
 ) -> Resource:
     """A compliant compute of ``compute_type`` under ``workspace_id``.
 
@@ -252,7 +284,7 @@ def make_workspace(
     reasons: Mapping[AttachedRole, str] | None = None,
     computes: Sequence[Resource] | None = (),
     computes_error: str | None = None,
-    **overrides: Any,
+    **overrides: Unpack[ResourceFields],
 ) -> Workspace:
     """A compliant private workspace and its attached references.
 

@@ -1,9 +1,11 @@
 """Small builders for report tests: an inventory and findings shaped like a real partial run."""
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from types import MappingProxyType
+from typing import TypedDict, Unpack
 
 from auditor.engine.registry import load_registry
 from auditor.findings import Category, Exposure, Finding, Severity, Status, Waiver, fingerprint
@@ -17,7 +19,7 @@ from auditor.inventory.model import (
     Scope,
     Workspace,
 )
-from auditor.json_types import freeze_object
+from auditor.json_types import JsonObject, freeze_object
 from auditor.report.model import (
     ApiStats,
     AuditResult,
@@ -50,24 +52,29 @@ SHARED_BUNDLE = {
 STARTED = datetime(2026, 11, 28, 2, 0, 0, tzinfo=UTC)
 
 
-def make_resource(resource_id: str, **overrides: object) -> Resource:
+class ResourceFields(TypedDict, total=False):
+    """Resource fields a report test may set; ``properties`` is plain JSON, frozen when built."""
+
+    location: str | None
+    properties: Mapping[str, object]
+    tags: Mapping[str, str]
+
+
+def make_resource(
+    resource_id: str, *, kind: str | None = None, **fields: Unpack[ResourceFields]
+) -> Resource:
     """A resource whose name, type and group come from its id."""
     parts = resource_id.strip("/").split("/")
-    fields: dict[str, object] = {
-        "id": resource_id,
-        "name": parts[-1],
-        "type": f"{parts[5]}/{parts[6]}",
-        "subscription_id": parts[1],
-        "resource_group_name": parts[3],
-        "location": "westeurope",
-    }
-    fields.update(overrides)
-    props = fields.pop("properties", {})
-    tags = fields.pop("tags", {})
     return Resource(
-        properties=freeze_object(props),
-        tags=MappingProxyType(dict(tags)),
-        **fields,
+        id=resource_id,
+        name=parts[-1],
+        type=f"{parts[5]}/{parts[6]}",
+        subscription_id=parts[1],
+        resource_group_name=parts[3],
+        location=fields.get("location", "westeurope"),
+        kind=kind,
+        properties=freeze_object(fields.get("properties", {})),
+        tags=MappingProxyType(dict(fields.get("tags", {}))),
     )
 
 
@@ -77,7 +84,7 @@ def make_workspace(
     *,
     computes: tuple[Resource, ...] | None = (),
     computes_error: str | None = None,
-    **resource_fields: object,
+    **resource_fields: Unpack[ResourceFields],
 ) -> Workspace:
     """A workspace with every role present in ``attached`` (missing roles name nothing)."""
     return Workspace(
@@ -94,6 +101,20 @@ def _declared_exposure() -> dict[str, Exposure | None]:
     return {r.id: r.meta.exposure for r in load_registry(include_entry_points=False)}
 
 
+class FindingFields(TypedDict, total=False):
+    """Finding fields a report test may set over :func:`make_finding`'s defaults."""
+
+    title: str
+    category: Category
+    message: str
+    remediation: str
+    fingerprint: str
+    evidence: JsonObject
+    suppressed_status: Status | None
+    waiver: Waiver | None
+    exposure: Exposure | None
+
+
 def make_finding(
     rule_id: str,
     resource_id: str,
@@ -101,24 +122,30 @@ def make_finding(
     *,
     severity: Severity = Severity.HIGH,
     workspace_ids: tuple[str, ...] = (),
-    **overrides: object,
+    **overrides: Unpack[FindingFields],
 ) -> Finding:
     """A finding with a fingerprint derived from its rule and subject."""
-    fields: dict[str, object] = {
-        "rule_id": rule_id,
-        "title": f"title of {rule_id}",
-        "severity": severity,
-        "category": Category.NETWORK,
-        "status": status,
-        "resource_id": resource_id,
-        "workspace_ids": workspace_ids,
-        "message": f"{rule_id} is {status.value} on {resource_id.rsplit('/', 1)[-1]}",
-        "remediation": "See https://learn.microsoft.com/azure/machine-learning/ for the steps.",
-        "fingerprint": fingerprint(rule_id, resource_id),
-        "exposure": _declared_exposure().get(rule_id),
-    }
-    fields.update(overrides)
-    return Finding(**fields)
+    finding = Finding(
+        rule_id=rule_id,
+        title=f"title of {rule_id}",
+        severity=severity,
+        category=Category.NETWORK,
+        status=status,
+        resource_id=resource_id,
+        workspace_ids=workspace_ids,
+        message=f"{rule_id} is {status.value} on {resource_id.rsplit('/', 1)[-1]}",
+        remediation="See https://learn.microsoft.com/azure/machine-learning/ for the steps.",
+        fingerprint=fingerprint(rule_id, resource_id),
+        exposure=_declared_exposure().get(rule_id),
+    )
+    return dataclasses.replace(finding, **overrides)
+
+
+class ResultFields(TypedDict, total=False):
+    """Audit result fields a report test may set (the defaults: none expired, no changes)."""
+
+    expired_waivers: tuple[Waiver, ...]
+    changes: Changes
 
 
 def make_result(
@@ -127,7 +154,7 @@ def make_result(
     *,
     errors: tuple[CollectionError, ...] = (),
     resources: tuple[Resource, ...] = (),
-    **result_fields: object,
+    **result_fields: Unpack[ResultFields],
 ) -> AuditResult:
     """An audit result around an inventory of ``workspaces``."""
     scope = Scope(subscriptions=(SUB,))

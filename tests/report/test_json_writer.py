@@ -133,16 +133,14 @@ def test_workspace_not_exposed_only_when_all_verdicts_pass(result: AuditResult) 
         f if f.rule_id != "AML-NET-020" else dataclasses.replace(f, status=Status.PASS)
         for f in result.findings
     )
-    doc = build_report(dataclasses.replace(result, findings=kept))
+    doc: dict[str, Any] = build_report(dataclasses.replace(result, findings=kept))
     assert doc["workspaces"][0]["exposed"] is False
     unknown = tuple(
         dataclasses.replace(f, status=Status.UNKNOWN) if f.rule_id == "AML-NET-020" else f
         for f in kept
     )
-    assert (
-        build_report(dataclasses.replace(result, findings=unknown))["workspaces"][0]["exposed"]
-        is None
-    )
+    undecided: dict[str, Any] = build_report(dataclasses.replace(result, findings=unknown))
+    assert undecided["workspaces"][0]["exposed"] is None
 
 
 def test_computes_and_per_workspace_counts(doc: dict[str, Any]) -> None:
@@ -254,7 +252,7 @@ def test_write_json_report(result: AuditResult, tmp_path: Path) -> None:
 
 
 def test_empty_first_run_is_valid() -> None:
-    doc = build_report(make_result((make_workspace(WS_ALPHA, {}, computes=()),)))
+    doc: dict[str, Any] = build_report(make_result((make_workspace(WS_ALPHA, {}, computes=()),)))
     validate_report(doc)
     assert doc["run"]["status"] == "complete"
     assert doc["errors"] == []

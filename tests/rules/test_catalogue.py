@@ -25,7 +25,9 @@ CATALOGUE = {
 
 
 @pytest.mark.parametrize(("rule_id", "severity"), CATALOGUE.items(), ids=list(CATALOGUE))
-def test_rule_is_registered_with_catalogue_severity(rule_registry: RuleRegistry, rule_id, severity):
+def test_rule_is_registered_with_catalogue_severity(
+    rule_registry: RuleRegistry, rule_id: str, severity: Severity
+) -> None:
     assert rule_id in rule_registry
     meta = rule_registry[rule_id].meta
     assert meta.severity is severity
@@ -38,6 +40,6 @@ def test_rule_is_registered_with_catalogue_severity(rule_registry: RuleRegistry,
     assert all(r.startswith("https://learn.microsoft.com/azure/") for r in meta.references)
 
 
-def test_no_unlisted_net_or_auth_rule(rule_registry: RuleRegistry):
+def test_no_unlisted_net_or_auth_rule(rule_registry: RuleRegistry) -> None:
     ours = {r.id for r in rule_registry.rules if r.id.startswith(("AML-NET-", "AML-AUTH-"))}
     assert ours == set(CATALOGUE)

@@ -15,7 +15,7 @@ ACCOUNT = make_storage_account(
 )
 
 
-def test_present_value_of_the_right_type():
+def test_present_value_of_the_right_type() -> None:
     read = read_text(ACCOUNT, "networkAcls", "defaultAction")
     assert (read.state, read.value, read.shown) == ("present", "Deny", "Deny")
     assert read.problem is None
@@ -27,7 +27,7 @@ def test_present_value_of_the_right_type():
     [("publicNetworkAccess",), ("noSuchProperty",), ("encryption", "services", "blob")],
     ids=["null", "missing", "missing-parent"],
 )
-def test_missing_or_null_is_absent(path):
+def test_missing_or_null_is_absent(path: tuple[str, ...]) -> None:
     read = read_text(ACCOUNT, *path)
     assert read.absent
     assert read.value is None
@@ -35,7 +35,7 @@ def test_missing_or_null_is_absent(path):
     assert read.describe() == "absent"
 
 
-def test_wrong_type_says_what_was_found_and_what_was_expected():
+def test_wrong_type_says_what_was_found_and_what_was_expected() -> None:
     read = read_bool(ACCOUNT, "allowBlobPublicAccess")
     assert read.wrong_type
     assert read.value is None
@@ -43,7 +43,7 @@ def test_wrong_type_says_what_was_found_and_what_was_expected():
     assert read.shown == '"true" (a string, expected a boolean)'
 
 
-def test_wrong_type_of_a_parent_names_the_parent():
+def test_wrong_type_of_a_parent_names_the_parent() -> None:
     account = make_storage_account(properties={"networkAcls": ["Deny"]})
     read = read_text(account, "networkAcls", "defaultAction")
     assert read.wrong_type
@@ -56,30 +56,30 @@ def test_wrong_type_of_a_parent_names_the_parent():
     ("value", "expected"),
     [(True, "a boolean"), (0, "a number"), (1.5, "a number"), ({}, "an object"), ([], "a list")],
 )
-def test_text_read_names_each_json_type(value, expected):
+def test_text_read_names_each_json_type(value: object, expected: str) -> None:
     read = read_text(make_resource(type="T/t", name="r", properties={"v": value}), "v")
     assert f"({expected}, expected a string)" in read.describe()
 
 
-def test_object_and_list_reads():
+def test_object_and_list_reads() -> None:
     assert read_object(ACCOUNT, "networkAcls").present
     assert read_list(ACCOUNT, "networkAcls", "ipRules").value == ()
     assert read_list(ACCOUNT, "networkAcls").wrong_type
 
 
-def test_reads_of_plain_json_values_use_the_prefix():
+def test_reads_of_plain_json_values_use_the_prefix() -> None:
     read = read_text({"name": 1}, "name", prefix="sku")
     assert read.problem == "sku.name: 1 (a number, expected a string)"
     assert read_text(None, "name", prefix="sku").absent
 
 
-def test_wrong_types_lists_a_shared_parent_once():
+def test_wrong_types_lists_a_shared_parent_once() -> None:
     account = make_storage_account(properties={"networkAcls": "x"})
     reads = (read_object(account, "networkAcls"), read_text(account, "networkAcls", "x"))
     assert wrong_types(*reads) == ['networkAcls: "x" (a string, expected an object)']
 
 
-def test_render_is_short_escaped_and_bounded():
+def test_render_is_short_escaped_and_bounded() -> None:
     assert render("true") == '"true"'
     assert render(["Deny"]) == '["Deny"]'
     assert render("\u202eevil") == '"\\u202eevil"'

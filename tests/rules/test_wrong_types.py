@@ -6,14 +6,17 @@ say what it found and what it expected.
 """
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
 
 import pytest
 
 from auditor.engine.api import (
     ApplicationInsightsSubject,
+    Bundle,
+    ComputeSubject,
     ContainerRegistrySubject,
     KeyVaultSubject,
+    StorageAccountSubject,
+    Subject,
 )
 from auditor.findings import Status
 from auditor.inventory.model import Resource
@@ -30,6 +33,7 @@ from tests.builders import (
     make_workspace,
     storage_subject,
 )
+from tests.rules.conftest import CheckRule
 
 PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
 
@@ -42,7 +46,7 @@ WRONG: Mapping[str, tuple[object, ...]] = {
     "list": ({}, "x", 1, True),
 }
 
-Subject = Callable[[Mapping[str, object]], Any]
+SubjectBuilder = Callable[[Mapping[str, object]], Subject]
 
 
 def nested(path: str, value: object) -> dict[str, object]:
@@ -54,15 +58,15 @@ def nested(path: str, value: object) -> dict[str, object]:
     return result
 
 
-def on_workspace(props: Mapping[str, object]) -> Any:
+def on_workspace(props: Mapping[str, object]) -> Bundle:
     return bundle(make_inventory(workspaces=(make_workspace(properties=props),)))
 
 
-def on_storage(props: Mapping[str, object]) -> Any:
+def on_storage(props: Mapping[str, object]) -> StorageAccountSubject:
     return storage_subject(make_storage_account(properties=props))
 
 
-def on_shared_storage_mode(props: Mapping[str, object]) -> Any:
+def on_shared_storage_mode(props: Mapping[str, object]) -> StorageAccountSubject:
     # The workspace's mode matters only while keys are allowed.
     account = make_storage_account(properties={"allowSharedKeyAccess": True})
     users = (
@@ -72,32 +76,37 @@ def on_shared_storage_mode(props: Mapping[str, object]) -> Any:
     return storage_subject(account, users)
 
 
-def on_vault(props: Mapping[str, object]) -> Any:
+def on_vault(props: Mapping[str, object]) -> KeyVaultSubject:
     return attached_subject(KeyVaultSubject, make_key_vault(properties=props))
 
 
-def on_registry(props: Mapping[str, object]) -> Any:
+def on_registry(props: Mapping[str, object]) -> ContainerRegistrySubject:
     return attached_subject(ContainerRegistrySubject, make_container_registry(properties=props))
 
 
-def on_registry_envelope(fields: Mapping[str, object]) -> Any:
+def on_registry_envelope(fields: Mapping[str, object]) -> ContainerRegistrySubject:
     # sku sits beside properties in the ARM document, not inside it.
-    return attached_subject(ContainerRegistrySubject, make_container_registry(**fields))
+    registry = make_container_registry()
+    if "sku" in fields:
+        sku = fields["sku"]
+        assert isinstance(sku, Mapping)
+        registry = make_container_registry(sku=sku)
+    return attached_subject(ContainerRegistrySubject, registry)
 
 
-def on_insights(props: Mapping[str, object]) -> Any:
+def on_insights(props: Mapping[str, object]) -> ApplicationInsightsSubject:
     return attached_subject(ApplicationInsightsSubject, make_app_insights(properties=props))
 
 
-def on_instance(props: Mapping[str, object]) -> Any:
+def on_instance(props: Mapping[str, object]) -> ComputeSubject:
     return compute_subject(make_compute("cc-x", properties=props))
 
 
-def on_cluster(props: Mapping[str, object]) -> Any:
+def on_cluster(props: Mapping[str, object]) -> ComputeSubject:
     return compute_subject(make_compute("cc-x", compute_type="AmlCompute", properties=props))
 
 
-def on_vault_in_bundle(props: Mapping[str, object]) -> Any:
+def on_vault_in_bundle(props: Mapping[str, object]) -> Bundle:
     vault = make_key_vault(properties=props)
     resources: tuple[Resource, ...] = (
         make_storage_account(),
@@ -109,7 +118,7 @@ def on_vault_in_bundle(props: Mapping[str, object]) -> Any:
 
 
 # (rule, subject builder, property path, JSON type Azure documents for it)
-READS: tuple[tuple[str, Subject, str, str], ...] = (
+READS: tuple[tuple[str, SubjectBuilder, str, str], ...] = (
     ("AML-NET-001", on_workspace, "publicNetworkAccess", "text"),
     ("AML-NET-001", on_workspace, "allowPublicAccessWhenBehindVnet", "bool"),
     ("AML-NET-002", on_workspace, "privateEndpointConnections", "list"),
@@ -154,7 +163,7 @@ READS: tuple[tuple[str, Subject, str, str], ...] = (
 )
 
 
-def cases() -> Iterator[Any]:
+def cases() -> Iterator[object]:
     for rule_id, subject, path, kind in READS:
         for value in WRONG[kind]:
             label = f"{rule_id}-{subject.__name__[3:]}-{path}={value!r}"
@@ -162,19 +171,29 @@ def cases() -> Iterator[Any]:
 
 
 @pytest.mark.parametrize(("rule_id", "subject", "path", "value"), list(cases()))
-def test_wrong_type_is_unknown(check, rule_id, subject, path, value):
+def test_wrong_type_is_unknown(
+    check: CheckRule, rule_id: str, subject: SubjectBuilder, path: str, value: object
+) -> None:
     outcome = check(rule_id, subject(nested(path, value)))
     assert outcome is not None, "a wrong-typed value must not take the subject out of reach"
     assert outcome.status is UNKNOWN, outcome.message
     assert "expected a" in outcome.message
 
 
+# Each (rule, subject builder) pair of READS once, in rule order.
+BUILDERS: list[tuple[str, SubjectBuilder]] = sorted(
+    {(rule_id, subject) for rule_id, subject, _, _ in READS}, key=lambda c: c[0]
+)
+
+
 @pytest.mark.parametrize(
     ("rule_id", "subject"),
-    sorted({(rule_id, subject) for rule_id, subject, _, _ in READS}, key=lambda c: c[0]),
+    BUILDERS,
     ids=lambda v: v if isinstance(v, str) else v.__name__,
 )
-def test_defaults_are_decided(check, rule_id, subject):
+def test_defaults_are_decided(check: CheckRule, rule_id: str, subject: SubjectBuilder) -> None:
     # Without this, a builder that is unknown anyway would make every case above trivial. The
     # shared-storage builder fails by design: keys allowed, every workspace on identity.
-    assert check(rule_id, subject({})).status in {PASS, FAIL}
+    outcome = check(rule_id, subject({}))
+    assert outcome is not None
+    assert outcome.status in {PASS, FAIL}

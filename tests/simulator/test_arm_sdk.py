@@ -15,7 +15,7 @@ from azure.core.exceptions import (
     HttpResponseError,
     ResourceNotFoundError,
 )
-from azure.core.rest import HttpRequest
+from azure.core.rest import HttpRequest, HttpResponse
 from azure.core.utils import case_insensitive_dict
 
 from auditor.simulator import Simulator
@@ -140,7 +140,8 @@ def test_denied_scope_wins_over_existence(small_sim: Simulator) -> None:
     with pytest.raises(HttpResponseError) as info:
         arm_client(small_sim).resources.get_by_id(f"{DENIED_WS_ID}/computes/nope", api_version=API)
     assert info.value.status_code == 403
-    assert f"'{ML}/computes/read'" in str(info.value.error.message)  # type: ignore[union-attr]
+    assert info.value.error is not None
+    assert f"'{ML}/computes/read'" in str(info.value.error.message)
 
 
 def test_wrong_token_raises_client_authentication_error(small_sim: Simulator) -> None:
@@ -150,7 +151,8 @@ def test_wrong_token_raises_client_authentication_error(small_sim: Simulator) ->
     assert info.value.status_code == 401
     assert info.value.error is not None
     assert info.value.error.code == "InvalidAuthenticationToken"
-    challenge = info.value.response.headers["WWW-Authenticate"]  # type: ignore[union-attr]
+    assert isinstance(info.value.response, HttpResponse)
+    challenge = info.value.response.headers["WWW-Authenticate"]
     assert challenge.startswith(f'Bearer authorization_uri="https://login.windows.net/{TENANT_ID}"')
     assert 'error="invalid_token"' in challenge
     assert "claims" not in challenge

@@ -113,6 +113,7 @@ def test_resource_graph_rows_carry_the_documents(sim: Simulator) -> None:
     options = QueryRequestOptions(top=1000)
     result = graph_client(sim).resources(QueryRequest(query="resources", options=options))
     assert result.total_records == len(documents)
+    # The SDK types ``data`` as one JSON object; the default objectArray answer is a list of them.
     for row in cast(list[dict[str, Any]], result.data):
         doc = documents[row["id"]]
         assert row["type"] == doc["type"].lower()

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from azure.core.exceptions import DecodeError, HttpResponseError
-from azure.core.rest import HttpRequest
+from azure.core.pipeline import PipelineResponse
+from azure.core.rest import HttpRequest, HttpResponse
 from azure.mgmt.resourcegraph.models import QueryRequest
 
 from auditor.simulator import Simulator
@@ -96,7 +97,8 @@ def test_resource_graph_429_without_retry_after_is_not_retried(sim: Simulator) -
     assert info.value.status_code == 429
     assert info.value.error is not None
     assert info.value.error.code == "RateLimiting"
-    headers = info.value.response.headers  # type: ignore[union-attr]
+    assert isinstance(info.value.response, HttpResponse)
+    headers = info.value.response.headers
     assert "Retry-After" not in headers
     assert headers["x-ms-user-quota-remaining"] == "0"
     assert sim.request_counts() == {"resourcegraph.resources": 1, "faults": 1}
@@ -110,8 +112,8 @@ def test_quota_window_throttles_and_resets() -> None:
     with running(data) as sim:
         seen: list[tuple[int, str, str]] = []
 
-        def hook(response: object) -> None:
-            http = response.http_response  # type: ignore[attr-defined]
+        def hook(response: PipelineResponse[HttpRequest, HttpResponse]) -> None:
+            http = response.http_response
             headers = http.headers
             seen.append(
                 (
@@ -130,7 +132,8 @@ def test_quota_window_throttles_and_resets() -> None:
         assert info.value.status_code == 429
         assert info.value.error is not None
         assert info.value.error.code == "RateLimiting"
-        assert "Retry-After" not in info.value.response.headers  # type: ignore[union-attr]
+        assert isinstance(info.value.response, HttpResponse)
+        assert "Retry-After" not in info.value.response.headers
         assert [(s, r) for s, r, _ in seen] == [(200, "1"), (200, "0"), (429, "0")]
         assert {after for _, _, after in seen} == {"00:00:01"}
         time.sleep(0.55)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
 import pytest
@@ -34,12 +34,13 @@ def sim() -> Iterator[Simulator]:
 
 def rows(page: QueryResponse) -> list[dict[str, Any]]:
     """The objectArray rows of an answer."""
+    # The SDK types ``data`` as one JSON object; an objectArray answer is a list of them.
     return cast(list[dict[str, Any]], page.data)
 
 
-def table(page: QueryResponse) -> dict[str, Any]:
-    """The table-format data of an answer."""
-    return cast(dict[str, Any], page.data)
+def table(page: QueryResponse) -> Mapping[str, Any]:
+    """The table-format data of an answer (``columns`` and ``rows``)."""
+    return page.data
 
 
 def query(
@@ -142,7 +143,8 @@ def test_unsupported_kql_answers_400_with_the_envelope(sim: Simulator) -> None:
     assert error.error is not None
     assert error.error.code == "BadRequest"
     assert str(error.error.message).startswith("Please provide below info when asking for support:")
-    body = json.loads(error.response.text())  # type: ignore[union-attr]
+    assert error.response is not None
+    body = json.loads(error.response.text())
     details = body["error"]["details"]
     assert details[0]["code"] == "InvalidQuery"
     assert details[1]["code"] == "InvalidQueryLanguage"
@@ -153,7 +155,8 @@ def test_unsupported_kql_answers_400_with_the_envelope(sim: Simulator) -> None:
 def test_syntax_error_is_a_parser_failure(sim: Simulator) -> None:
     with pytest.raises(HttpResponseError) as info:
         query(sim, "resources | where")
-    body = json.loads(info.value.response.text())  # type: ignore[union-attr]
+    assert info.value.response is not None
+    body = json.loads(info.value.response.text())
     assert body["error"]["details"][1]["code"] == "ParserFailure"
 
 

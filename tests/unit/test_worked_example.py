@@ -12,6 +12,7 @@ from auditor.engine.evaluate import RuleSettings, evaluate
 from auditor.engine.registry import rules_in_module
 from auditor.findings import Status
 from auditor.inventory.model import CollectionError, CollectionSource, Inventory
+from auditor.json_types import JsonValue
 from tests.builders import NOW, make_inventory, make_workspace
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "writing-rules.md"
@@ -44,7 +45,7 @@ def example() -> dict[str, ModuleType]:
     }
 
 
-def _inventory(settings: object, errors: tuple[CollectionError, ...] = ()) -> Inventory:
+def _inventory(settings: JsonValue, errors: tuple[CollectionError, ...] = ()) -> Inventory:
     ws = make_workspace()
     base = make_inventory(workspaces=[ws], errors=errors)
     datasets = {} if settings is None else {"diagnostic_settings": {ws.key: settings}}
@@ -77,7 +78,7 @@ def test_the_collector_is_an_area_collector(example: dict[str, ModuleType]) -> N
     ],
 )
 def test_the_rule_judges_the_collected_settings(
-    example: dict[str, ModuleType], settings: object, status: Status
+    example: dict[str, ModuleType], settings: JsonValue, status: Status
 ) -> None:
     (rule,) = rules_in_module(example["rules"])
     (finding,) = evaluate(_inventory(settings), (rule,), RuleSettings(), NOW)

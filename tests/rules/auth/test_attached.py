@@ -10,6 +10,7 @@ from auditor.findings import Severity, Status
 from auditor.inventory.model import Workspace
 from tests.builders import (
     ABSENT,
+    Overrides,
     attached_subject,
     make_app_insights,
     make_container_registry,
@@ -17,6 +18,8 @@ from tests.builders import (
     make_workspace,
     storage_subject,
 )
+from tests.json_shapes import as_object
+from tests.rules.conftest import CheckRule
 
 PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
 
@@ -31,9 +34,10 @@ PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
         pytest.param(None, PASS, id="pass-null-reads-azure-default-false"),
     ],
 )
-def test_auth_001(check, value, expected):
+def test_auth_001(check: CheckRule, value: object, expected: Status) -> None:
     registry = make_container_registry(properties={"adminUserEnabled": value})
     outcome = check("AML-AUTH-001", attached_subject(ContainerRegistrySubject, registry))
+    assert outcome is not None
     assert outcome.status is expected
     assert "crml01" in outcome.message
 
@@ -93,37 +97,46 @@ def ws(name: str, mode: object) -> Workspace:
         pytest.param("yes", [ws("a", "identity")], UNKNOWN, None, id="unknown-not-a-boolean"),
     ],
 )
-def test_auth_002(check, shared_key, workspaces, expected, severity):
+def test_auth_002(
+    check: CheckRule,
+    shared_key: object,
+    workspaces: list[Workspace],
+    expected: Status,
+    severity: Severity | None,
+) -> None:
     account = make_storage_account(properties={"allowSharedKeyAccess": shared_key})
     outcome = check("AML-AUTH-002", storage_subject(account, workspaces))
+    assert outcome is not None
     assert outcome.status is expected
     assert outcome.severity is severity
 
 
 @pytest.mark.rule("AML-AUTH-002")
-def test_auth_002_mixed_modes_names_key_workspaces(check):
+def test_auth_002_mixed_modes_names_key_workspaces(check: CheckRule) -> None:
     users = [ws("mlw-a", "identity"), ws("mlw-b", "accessKey")]
     account = make_storage_account(properties={"allowSharedKeyAccess": True})
     outcome = check("AML-AUTH-002", storage_subject(account, users))
+    assert outcome is not None
     assert "systemDatastoresAuthMode=identity" in outcome.message
     assert "'mlw-b'" in outcome.message
     assert "'mlw-a'" not in outcome.message
-    assert dict(outcome.evidence["systemDatastoresAuthMode"]) == {
+    assert dict(as_object(outcome.evidence["systemDatastoresAuthMode"])) == {
         users[0].id: "identity",
         users[1].id: "accessKey",
     }
 
 
 @pytest.mark.rule("AML-AUTH-002")
-def test_auth_002_absent_mode_is_read_as_access_key_and_says_so(check):
+def test_auth_002_absent_mode_is_read_as_access_key_and_says_so(check: CheckRule) -> None:
     users = [ws("mlw-a", "identity"), ws("mlw-b", ABSENT)]
     account = make_storage_account(properties={"allowSharedKeyAccess": ABSENT})
     outcome = check("AML-AUTH-002", storage_subject(account, users))
+    assert outcome is not None
     assert "'mlw-b'" in outcome.message
     assert "'mlw-a'" not in outcome.message
     assert "allowSharedKeyAccess absent; Azure default true" in outcome.message
     assert outcome.evidence["allowSharedKeyAccess"] == "absent; Azure default true"
-    assert dict(outcome.evidence["systemDatastoresAuthMode"]) == {
+    assert dict(as_object(outcome.evidence["systemDatastoresAuthMode"])) == {
         users[0].id: "identity",
         users[1].id: 'absent; Azure default "accessKey"',
     }
@@ -145,19 +158,21 @@ def test_auth_002_absent_mode_is_read_as_access_key_and_says_so(check):
         ),
     ],
 )
-def test_auth_003(check, properties, expected):
+def test_auth_003(check: CheckRule, properties: Overrides, expected: Status) -> None:
     component = make_app_insights(properties=properties)
     outcome = check("AML-AUTH-003", attached_subject(ApplicationInsightsSubject, component))
+    assert outcome is not None
     assert outcome.status is expected
     assert "appi-ml-01" in outcome.message
 
 
 @pytest.mark.rule("AML-AUTH-003")
-def test_auth_003_evidence_uses_the_spelling_read(check):
+def test_auth_003_evidence_uses_the_spelling_read(check: CheckRule) -> None:
     component = make_app_insights(
         properties={"DisableLocalAuth": ABSENT, "disableLocalAuth": False}
     )
     outcome = check("AML-AUTH-003", attached_subject(ApplicationInsightsSubject, component))
+    assert outcome is not None
     assert dict(outcome.evidence) == {"disableLocalAuth": False}
 
 
@@ -185,19 +200,21 @@ def test_auth_003_evidence_uses_the_spelling_read(check):
         pytest.param({"supportsHttpsTrafficOnly": ABSENT}, PASS, id="pass-https-absent-reads-true"),
     ],
 )
-def test_auth_005(check, properties, expected):
+def test_auth_005(check: CheckRule, properties: Overrides, expected: Status) -> None:
     account = make_storage_account(properties=properties)
     outcome = check("AML-AUTH-005", storage_subject(account))
+    assert outcome is not None
     assert outcome.status is expected
     assert "stml01" in outcome.message
 
 
 @pytest.mark.rule("AML-AUTH-005")
-def test_auth_005_absent_fields_read_as_azure_defaults(check):
+def test_auth_005_absent_fields_read_as_azure_defaults(check: CheckRule) -> None:
     account = make_storage_account(
         properties={"minimumTlsVersion": ABSENT, "supportsHttpsTrafficOnly": ABSENT}
     )
     outcome = check("AML-AUTH-005", storage_subject(account))
+    assert outcome is not None
     assert outcome.status is FAIL
     assert 'minimumTlsVersion is absent; Azure default "TLS1_0"' in outcome.message
     assert dict(outcome.evidence) == {
@@ -208,9 +225,10 @@ def test_auth_005_absent_fields_read_as_azure_defaults(check):
 
 @pytest.mark.rule("AML-AUTH-001")
 @pytest.mark.parametrize("value", ["false", "true", 0, 1, ["false"], {}])
-def test_auth_001_wrong_type_is_unknown(check, value):
+def test_auth_001_wrong_type_is_unknown(check: CheckRule, value: object) -> None:
     registry = make_container_registry(properties={"adminUserEnabled": value})
     outcome = check("AML-AUTH-001", attached_subject(ContainerRegistrySubject, registry))
+    assert outcome is not None
     assert outcome.status is UNKNOWN
     assert "adminUserEnabled is " in outcome.message
     assert "expected a boolean" in outcome.message
@@ -247,18 +265,26 @@ def test_auth_001_wrong_type_is_unknown(check, value):
         ),
     ],
 )
-def test_auth_002_wrong_types(check, shared_key, workspaces, expected, severity):
+def test_auth_002_wrong_types(
+    check: CheckRule,
+    shared_key: object,
+    workspaces: list[Workspace],
+    expected: Status,
+    severity: Severity | None,
+) -> None:
     account = make_storage_account(properties={"allowSharedKeyAccess": shared_key})
     outcome = check("AML-AUTH-002", storage_subject(account, workspaces))
+    assert outcome is not None
     assert outcome.status is expected
     assert outcome.severity is severity
 
 
 @pytest.mark.rule("AML-AUTH-002")
-def test_auth_002_names_workspace_without_properties(check):
+def test_auth_002_names_workspace_without_properties(check: CheckRule) -> None:
     users = [ws("mlw-a", "identity"), make_workspace("mlw-b", has_properties=False)]
     account = make_storage_account(properties={"allowSharedKeyAccess": True})
     outcome = check("AML-AUTH-002", storage_subject(account, users))
+    assert outcome is not None
     assert "'mlw-b' is unreadable (Azure returned no properties object" in outcome.message
     assert "'mlw-a'" not in outcome.message
 
@@ -287,16 +313,18 @@ def test_auth_002_names_workspace_without_properties(check):
         ),
     ],
 )
-def test_auth_003_wrong_types(check, properties, expected):
+def test_auth_003_wrong_types(check: CheckRule, properties: Overrides, expected: Status) -> None:
     component = make_app_insights(properties=properties)
     outcome = check("AML-AUTH-003", attached_subject(ApplicationInsightsSubject, component))
+    assert outcome is not None
     assert outcome.status is expected
 
 
 @pytest.mark.rule("AML-AUTH-003")
-def test_auth_003_wrong_type_says_what_was_found(check):
+def test_auth_003_wrong_type_says_what_was_found(check: CheckRule) -> None:
     component = make_app_insights(properties={"DisableLocalAuth": "true"})
     outcome = check("AML-AUTH-003", attached_subject(ApplicationInsightsSubject, component))
+    assert outcome is not None
     found = '"true" (a string, expected a boolean)'
     assert f"DisableLocalAuth: {found}" in outcome.message
     assert dict(outcome.evidence) == {"DisableLocalAuth": found}
@@ -322,13 +350,15 @@ def test_auth_003_wrong_type_says_what_was_found(check):
         ),
     ],
 )
-def test_auth_005_wrong_types(check, properties, expected):
+def test_auth_005_wrong_types(check: CheckRule, properties: Overrides, expected: Status) -> None:
     outcome = check("AML-AUTH-005", storage_subject(make_storage_account(properties=properties)))
+    assert outcome is not None
     assert outcome.status is expected
 
 
 @pytest.mark.rule("AML-AUTH-005")
-def test_auth_005_wrong_https_is_not_reported_as_false(check):
+def test_auth_005_wrong_https_is_not_reported_as_false(check: CheckRule) -> None:
     account = make_storage_account(properties={"supportsHttpsTrafficOnly": "false"})
     outcome = check("AML-AUTH-005", storage_subject(account))
+    assert outcome is not None
     assert 'supportsHttpsTrafficOnly is "false" (a string, expected a boolean)' in outcome.message

@@ -3,7 +3,8 @@
 import pytest
 
 from auditor.findings import Status
-from tests.builders import ABSENT, compute_subject, make_compute
+from tests.builders import ABSENT, Overrides, compute_subject, make_compute
+from tests.rules.conftest import CheckRule
 
 PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
 
@@ -20,22 +21,25 @@ PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
         pytest.param("AmlCompute", None, UNKNOWN, id="unknown-null"),
     ],
 )
-def test_auth_004(check, compute_type, value, expected):
+def test_auth_004(check: CheckRule, compute_type: str, value: object, expected: Status) -> None:
     compute = make_compute(
         "cc-x", compute_type=compute_type, properties={"disableLocalAuth": value}
     )
     outcome = check("AML-AUTH-004", compute_subject(compute))
+    assert outcome is not None
     assert outcome.status is expected
     assert "cc-x" in outcome.message
 
 
 @pytest.mark.rule("AML-AUTH-004")
-def test_auth_004_reads_top_level_not_nested(check):
+def test_auth_004_reads_top_level_not_nested(check: CheckRule) -> None:
     # A nested properties.properties.disableLocalAuth is not where Azure puts the flag.
     compute = make_compute(
         properties={"disableLocalAuth": ABSENT, "properties": {"disableLocalAuth": True}}
     )
-    assert check("AML-AUTH-004", compute_subject(compute)).status is UNKNOWN
+    outcome = check("AML-AUTH-004", compute_subject(compute))
+    assert outcome is not None
+    assert outcome.status is UNKNOWN
 
 
 @pytest.mark.rule("AML-AUTH-004")
@@ -60,24 +64,27 @@ def test_auth_004_reads_top_level_not_nested(check):
         ),
     ],
 )
-def test_auth_004_wrong_types(check, properties, expected):
+def test_auth_004_wrong_types(check: CheckRule, properties: Overrides, expected: Status) -> None:
     outcome = check("AML-AUTH-004", compute_subject(make_compute("cc-x", properties=properties)))
+    assert outcome is not None
     assert outcome.status is expected
     assert "cc-x" in outcome.message
 
 
 @pytest.mark.rule("AML-AUTH-004")
-def test_auth_004_wrong_type_says_what_was_found(check):
+def test_auth_004_wrong_type_says_what_was_found(check: CheckRule) -> None:
     compute = make_compute(properties={"disableLocalAuth": 1})
     outcome = check("AML-AUTH-004", compute_subject(compute))
+    assert outcome is not None
     assert "disableLocalAuth is 1 (a number, expected a boolean)" in outcome.message
     assert outcome.evidence["disableLocalAuth"] == "1 (a number, expected a boolean)"
 
 
 @pytest.mark.rule("AML-AUTH-004")
-def test_auth_004_compute_without_type_says_so(check):
+def test_auth_004_compute_without_type_says_so(check: CheckRule) -> None:
     compute = make_compute(properties={"computeType": ABSENT})
     outcome = check("AML-AUTH-004", compute_subject(compute))
+    assert outcome is not None
     assert outcome.status is UNKNOWN
     assert "computeType is absent" in outcome.message
     assert dict(outcome.evidence) == {"computeType": None, "disableLocalAuth": True}

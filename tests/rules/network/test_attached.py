@@ -1,5 +1,7 @@
 """AML-NET-010 to AML-NET-014: network exposure of the attached resources."""
 
+from collections.abc import Mapping
+
 import pytest
 
 from auditor.engine.api import (
@@ -10,6 +12,7 @@ from auditor.engine.api import (
 from auditor.findings import Status
 from tests.builders import (
     ABSENT,
+    Overrides,
     attached_subject,
     make_app_insights,
     make_container_registry,
@@ -17,6 +20,8 @@ from tests.builders import (
     make_storage_account,
     storage_subject,
 )
+from tests.json_shapes import as_text
+from tests.rules.conftest import CheckRule
 
 PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
 
@@ -58,16 +63,18 @@ def acls(action: object) -> dict[str, object]:
         ),
     ],
 )
-def test_net_010(check, properties, expected):
+def test_net_010(check: CheckRule, properties: Overrides, expected: Status) -> None:
     outcome = check("AML-NET-010", storage_subject(make_storage_account(properties=properties)))
+    assert outcome is not None
     assert outcome.status is expected
     assert "stml01" in outcome.message
 
 
 @pytest.mark.rule("AML-NET-010")
-def test_net_010_fail_message_and_evidence(check):
+def test_net_010_fail_message_and_evidence(check: CheckRule) -> None:
     account = make_storage_account(properties={"publicNetworkAccess": "Enabled", **acls("Allow")})
     outcome = check("AML-NET-010", storage_subject(account))
+    assert outcome is not None
     assert account.id in outcome.message
     assert "networkAcls.defaultAction is Allow" in outcome.message
     assert dict(outcome.evidence) == {
@@ -77,9 +84,10 @@ def test_net_010_fail_message_and_evidence(check):
 
 
 @pytest.mark.rule("AML-NET-010")
-def test_net_010_absent_default_action_reads_azure_default_and_says_so(check):
+def test_net_010_absent_default_action_reads_azure_default_and_says_so(check: CheckRule) -> None:
     account = make_storage_account(properties={"publicNetworkAccess": "Enabled", **acls(ABSENT)})
     outcome = check("AML-NET-010", storage_subject(account))
+    assert outcome is not None
     assert 'networkAcls.defaultAction is absent; Azure default "Allow"' in outcome.message
     assert dict(outcome.evidence) == {
         "publicNetworkAccess": "Enabled",
@@ -97,9 +105,10 @@ def test_net_010_absent_default_action_reads_azure_default_and_says_so(check):
         pytest.param(None, UNKNOWN, id="unknown-null"),
     ],
 )
-def test_net_011(check, value, expected):
+def test_net_011(check: CheckRule, value: object, expected: Status) -> None:
     account = make_storage_account(properties={"allowBlobPublicAccess": value})
     outcome = check("AML-NET-011", storage_subject(account))
+    assert outcome is not None
     assert outcome.status is expected
     assert outcome.evidence["allowBlobPublicAccess"] == (None if value is ABSENT else value)
 
@@ -131,26 +140,29 @@ def test_net_011(check, value, expected):
         ),
     ],
 )
-def test_net_012(check, properties, expected):
+def test_net_012(check: CheckRule, properties: Overrides, expected: Status) -> None:
     outcome = check(
         "AML-NET-012", attached_subject(KeyVaultSubject, make_key_vault(properties=properties))
     )
+    assert outcome is not None
     assert outcome.status is expected
     assert "kv-ml-01" in outcome.message
 
 
 @pytest.mark.rule("AML-NET-012")
-def test_net_012_no_acls_message(check):
+def test_net_012_no_acls_message(check: CheckRule) -> None:
     vault = make_key_vault(properties={"publicNetworkAccess": "Enabled", "networkAcls": ABSENT})
     outcome = check("AML-NET-012", attached_subject(KeyVaultSubject, vault))
+    assert outcome is not None
     assert "no networkAcls are set" in outcome.message
     assert outcome.evidence["networkAcls.defaultAction"] == 'absent; Azure default "Allow"'
 
 
 @pytest.mark.rule("AML-NET-012")
-def test_net_012_absent_public_network_access_reads_enabled(check):
+def test_net_012_absent_public_network_access_reads_enabled(check: CheckRule) -> None:
     vault = make_key_vault(properties={"publicNetworkAccess": ABSENT, **acls("Allow")})
     outcome = check("AML-NET-012", attached_subject(KeyVaultSubject, vault))
+    assert outcome is not None
     assert outcome.status is FAIL
     assert 'publicNetworkAccess is absent; Azure default "enabled"' in outcome.message
 
@@ -189,46 +201,54 @@ OPEN = {"publicNetworkAccess": "Enabled", "networkRuleSet": {"defaultAction": "A
         ),
     ],
 )
-def test_net_013(check, properties, sku, expected):
+def test_net_013(
+    check: CheckRule, properties: Overrides, sku: Mapping[str, object], expected: Status
+) -> None:
     registry = make_container_registry(properties=properties, sku=sku)
     outcome = check("AML-NET-013", attached_subject(ContainerRegistrySubject, registry))
+    assert outcome is not None
     assert outcome.status is expected
     assert "crml01" in outcome.message
 
 
 @pytest.mark.rule("AML-NET-013")
 @pytest.mark.parametrize("sku", [STANDARD, BASIC], ids=["standard", "basic"])
-def test_net_013_fail_says_sku_cannot_have_firewall(check, sku):
+def test_net_013_fail_says_sku_cannot_have_firewall(
+    check: CheckRule, sku: Mapping[str, object]
+) -> None:
     outcome = check(
         "AML-NET-013",
         attached_subject(
             ContainerRegistrySubject, make_container_registry(properties=OPEN, sku=sku)
         ),
     )
+    assert outcome is not None
     assert f"a {sku['name']} registry cannot have a firewall" in outcome.message
     assert "Premium" in outcome.message
     assert outcome.evidence["sku.name"] == sku["name"]
 
 
 @pytest.mark.rule("AML-NET-013")
-def test_net_013_basic_with_nothing_set_says_defaults_and_sku(check):
+def test_net_013_basic_with_nothing_set_says_defaults_and_sku(check: CheckRule) -> None:
     registry = make_container_registry(
         properties={"publicNetworkAccess": ABSENT, "networkRuleSet": ABSENT}, sku=BASIC
     )
     outcome = check("AML-NET-013", attached_subject(ContainerRegistrySubject, registry))
+    assert outcome is not None
     assert 'publicNetworkAccess is absent; Azure default "Enabled"' in outcome.message
     assert 'networkRuleSet.defaultAction is absent; Azure default "Allow"' in outcome.message
     assert "a Basic registry cannot have a firewall" in outcome.message
 
 
 @pytest.mark.rule("AML-NET-013")
-def test_net_013_premium_fail_has_no_sku_note(check):
+def test_net_013_premium_fail_has_no_sku_note(check: CheckRule) -> None:
     outcome = check(
         "AML-NET-013",
         attached_subject(
             ContainerRegistrySubject, make_container_registry(properties=OPEN, sku=PREMIUM)
         ),
     )
+    assert outcome is not None
     assert "cannot have a firewall" not in outcome.message
 
 
@@ -256,9 +276,10 @@ def test_net_013_premium_fail_has_no_sku_note(check):
         ),
     ],
 )
-def test_net_014(check, properties, expected):
+def test_net_014(check: CheckRule, properties: Overrides, expected: Status) -> None:
     component = make_app_insights(properties=properties)
     outcome = check("AML-NET-014", attached_subject(ApplicationInsightsSubject, component))
+    assert outcome is not None
     assert outcome.status is expected
     assert "appi-ml-01" in outcome.message
 
@@ -283,15 +304,17 @@ def test_net_014(check, properties, expected):
         ),
     ],
 )
-def test_net_010_wrong_types(check, properties, expected):
+def test_net_010_wrong_types(check: CheckRule, properties: Overrides, expected: Status) -> None:
     outcome = check("AML-NET-010", storage_subject(make_storage_account(properties=properties)))
+    assert outcome is not None
     assert outcome.status is expected
 
 
 @pytest.mark.rule("AML-NET-010")
-def test_net_010_wrong_default_action_says_what_was_found(check):
+def test_net_010_wrong_default_action_says_what_was_found(check: CheckRule) -> None:
     account = make_storage_account(properties=acls(["Deny"]))
     outcome = check("AML-NET-010", storage_subject(account))
+    assert outcome is not None
     found = '["Deny"] (a list, expected a string)'
     assert f"networkAcls.defaultAction: {found}" in outcome.message
     assert outcome.evidence["networkAcls.defaultAction"] == found
@@ -299,12 +322,13 @@ def test_net_010_wrong_default_action_says_what_was_found(check):
 
 @pytest.mark.rule("AML-NET-011")
 @pytest.mark.parametrize("value", ["true", "false", 1, 0, ["true"]])
-def test_net_011_wrong_type_is_unknown(check, value):
+def test_net_011_wrong_type_is_unknown(check: CheckRule, value: object) -> None:
     account = make_storage_account(properties={"allowBlobPublicAccess": value})
     outcome = check("AML-NET-011", storage_subject(account))
+    assert outcome is not None
     assert outcome.status is UNKNOWN
     assert "expected a boolean" in outcome.message
-    assert "expected a boolean" in outcome.evidence["allowBlobPublicAccess"]
+    assert "expected a boolean" in as_text(outcome.evidence["allowBlobPublicAccess"])
 
 
 @pytest.mark.rule("AML-NET-012")
@@ -330,16 +354,18 @@ def test_net_011_wrong_type_is_unknown(check, value):
         ),
     ],
 )
-def test_net_012_wrong_types(check, properties, expected):
+def test_net_012_wrong_types(check: CheckRule, properties: Overrides, expected: Status) -> None:
     vault = make_key_vault(properties=properties)
     outcome = check("AML-NET-012", attached_subject(KeyVaultSubject, vault))
+    assert outcome is not None
     assert outcome.status is expected
 
 
 @pytest.mark.rule("AML-NET-012")
-def test_net_012_wrong_acls_is_not_read_as_absent(check):
+def test_net_012_wrong_acls_is_not_read_as_absent(check: CheckRule) -> None:
     vault = make_key_vault(properties={"publicNetworkAccess": "Enabled", "networkAcls": "x"})
     outcome = check("AML-NET-012", attached_subject(KeyVaultSubject, vault))
+    assert outcome is not None
     assert "no networkAcls" not in outcome.message
     assert 'networkAcls: "x" (a string, expected an object)' in outcome.message
 
@@ -366,16 +392,20 @@ def test_net_012_wrong_acls_is_not_read_as_absent(check):
         pytest.param(OPEN, {"name": ["Basic"]}, FAIL, id="fail-open-whatever-the-sku"),
     ],
 )
-def test_net_013_wrong_types(check, properties, sku, expected):
+def test_net_013_wrong_types(
+    check: CheckRule, properties: Overrides, sku: Mapping[str, object], expected: Status
+) -> None:
     registry = make_container_registry(properties=properties, sku=sku)
     outcome = check("AML-NET-013", attached_subject(ContainerRegistrySubject, registry))
+    assert outcome is not None
     assert outcome.status is expected
 
 
 @pytest.mark.rule("AML-NET-013")
-def test_net_013_open_with_malformed_sku_says_so(check):
+def test_net_013_open_with_malformed_sku_says_so(check: CheckRule) -> None:
     registry = make_container_registry(properties=OPEN, sku={"name": ["Basic"]})
     outcome = check("AML-NET-013", attached_subject(ContainerRegistrySubject, registry))
+    assert outcome is not None
     assert 'sku.name: ["Basic"] (a list, expected a string)' in outcome.message
     assert "cannot have a firewall at all" not in outcome.message
 
@@ -400,7 +430,8 @@ def test_net_013_open_with_malformed_sku_says_so(check):
         ),
     ],
 )
-def test_net_014_wrong_types(check, properties, expected):
+def test_net_014_wrong_types(check: CheckRule, properties: Overrides, expected: Status) -> None:
     component = make_app_insights(properties=properties)
     outcome = check("AML-NET-014", attached_subject(ApplicationInsightsSubject, component))
+    assert outcome is not None
     assert outcome.status is expected

@@ -19,6 +19,8 @@ from tests.builders import (
     make_storage_account,
     make_workspace,
 )
+from tests.json_shapes import as_object, as_objects
+from tests.rules.conftest import CheckRule
 
 PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
 NOT_APPLICABLE = Status.NOT_APPLICABLE
@@ -143,55 +145,61 @@ def scenario(
         ),
     ],
 )
-def test_net_020(check, subject, expected):
+def test_net_020(check: CheckRule, subject: Bundle, expected: Status) -> None:
     outcome = check("AML-NET-020", subject)
+    assert outcome is not None
     assert outcome.status is expected
     assert "mlw-prod" in outcome.message
 
 
 @pytest.mark.rule("AML-NET-020")
-def test_net_020_fail_names_the_vault(check):
+def test_net_020_fail_names_the_vault(check: CheckRule) -> None:
     outcome = check("AML-NET-020", scenario(vault=PUBLIC_VAULT))
+    assert outcome is not None
     assert "kv-ml-01" in outcome.message
     assert PUBLIC_VAULT.id in outcome.message
     assert "no networkAcls" in outcome.message
-    (exposed,) = outcome.evidence["exposed"]
+    (exposed,) = as_objects(outcome.evidence["exposed"])
     assert exposed["id"] == PUBLIC_VAULT.id
     assert exposed["role"] == "key_vault"
-    assert exposed["values"]["publicNetworkAccess"] == "Enabled"
+    assert as_object(exposed["values"])["publicNetworkAccess"] == "Enabled"
 
 
 @pytest.mark.rule("AML-NET-020")
-def test_net_020_fail_names_each_exposed_resource(check):
+def test_net_020_fail_names_each_exposed_resource(check: CheckRule) -> None:
     outcome = check("AML-NET-020", scenario(storage=PUBLIC_STORAGE, registry=PUBLIC_REGISTRY))
+    assert outcome is not None
     assert "2 attached resource(s)" in outcome.message
     for resource in (PUBLIC_STORAGE, PUBLIC_REGISTRY):
         assert resource.id in outcome.message
-    assert [e["name"] for e in outcome.evidence["exposed"]] == ["stml01", "crml01"]
+    assert [e["name"] for e in as_objects(outcome.evidence["exposed"])] == ["stml01", "crml01"]
     assert "kv-ml-01" not in outcome.message
 
 
 @pytest.mark.rule("AML-NET-020")
-def test_net_020_finds_vault_named_with_other_casing(check):
+def test_net_020_finds_vault_named_with_other_casing(check: CheckRule) -> None:
     # Workspaces store the vault id as "Microsoft.Keyvault"; the join must ignore case.
     written = PUBLIC_VAULT.id.replace("Microsoft.KeyVault", "Microsoft.Keyvault")
     outcome = check("AML-NET-020", scenario(workspace={"keyVault": written}, vault=PUBLIC_VAULT))
+    assert outcome is not None
     assert outcome.status is FAIL
     assert "kv-ml-01" in outcome.message
 
 
 @pytest.mark.rule("AML-NET-020")
-def test_net_020_unknown_names_unreadable_storage(check):
+def test_net_020_unknown_names_unreadable_storage(check: CheckRule) -> None:
     subject = scenario(states={ROLE.STORAGE_ACCOUNT: LookupState.UNKNOWN})
     outcome = check("AML-NET-020", subject)
+    assert outcome is not None
     assert "stml01" in outcome.message
     assert "AuthorizationFailed" in outcome.message
-    assert [e["role"] for e in outcome.evidence["undetermined"]] == ["storage_account"]
+    assert [e["role"] for e in as_objects(outcome.evidence["undetermined"])] == ["storage_account"]
 
 
 @pytest.mark.rule("AML-NET-020")
-def test_net_020_public_workspace_points_to_net_001(check):
+def test_net_020_public_workspace_points_to_net_001(check: CheckRule) -> None:
     outcome = check("AML-NET-020", scenario(workspace={"publicNetworkAccess": "Enabled"}))
+    assert outcome is not None
     assert outcome.status is NOT_APPLICABLE
     assert "AML-NET-001" in outcome.message
 
@@ -238,34 +246,39 @@ def omitting(*props: str, kind: str = "Default", hub: str | None = None) -> Bund
         ),
     ],
 )
-def test_net_020_private_workspace_omitting_a_required_reference(check, props, expected, reason):
+def test_net_020_private_workspace_omitting_a_required_reference(
+    check: CheckRule, props: tuple[str, ...], expected: Status, reason: str | None
+) -> None:
     outcome = check("AML-NET-020", omitting(*props))
+    assert outcome is not None
     assert outcome.status is expected
     if reason is not None:
         assert f"the workspace {reason}" in outcome.message
         assert "which every workspace has" in outcome.message
         assert "could not be read" not in outcome.message
-        (entry,) = outcome.evidence["undetermined"]
+        (entry,) = as_objects(outcome.evidence["undetermined"])
         assert entry["id"] is None
 
 
 @pytest.mark.rule("AML-NET-020")
-def test_net_020_exposure_decides_over_an_omitted_vault(check):
+def test_net_020_exposure_decides_over_an_omitted_vault(check: CheckRule) -> None:
     subject = omitting("keyVault")
     resources = (PUBLIC_STORAGE, make_container_registry(), make_app_insights())
     inventory = make_inventory(workspaces=(subject.workspace,), resources=resources)
     outcome = check("AML-NET-020", bundle(inventory))
+    assert outcome is not None
     assert outcome.status is FAIL
-    assert [e["role"] for e in outcome.evidence["undetermined"]] == ["key_vault"]
+    assert [e["role"] for e in as_objects(outcome.evidence["undetermined"])] == ["key_vault"]
 
 
 @pytest.mark.rule("AML-NET-020")
-def test_net_020_project_omitting_its_vault_points_to_the_hub(check):
+def test_net_020_project_omitting_its_vault_points_to_the_hub(check: CheckRule) -> None:
     hub = (
         "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices"
         "/workspaces/hub"
     )
     outcome = check("AML-NET-020", omitting("keyVault", kind="Project", hub=hub))
+    assert outcome is not None
     assert outcome.status is UNKNOWN
     assert "the project names no key vault" in outcome.message
     assert hub in outcome.message
@@ -328,17 +341,19 @@ VAULT_WITHOUT_PROPERTIES = make_key_vault(has_properties=False)
         ),
     ],
 )
-def test_net_020_malformed_documents(check, subject, expected):
+def test_net_020_malformed_documents(check: CheckRule, subject: Bundle, expected: Status) -> None:
     outcome = check("AML-NET-020", subject)
+    assert outcome is not None
     assert outcome.status is expected
 
 
 @pytest.mark.rule("AML-NET-020")
-def test_net_020_vault_without_properties_says_so(check):
+def test_net_020_vault_without_properties_says_so(check: CheckRule) -> None:
     outcome = check("AML-NET-020", scenario(vault=VAULT_WITHOUT_PROPERTIES))
+    assert outcome is not None
     assert "kv-ml-01" in outcome.message
     assert "no properties object" in outcome.message
     assert outcome.evidence["exposed"] == ()
-    (entry,) = outcome.evidence["undetermined"]
+    (entry,) = as_objects(outcome.evidence["undetermined"])
     assert entry["role"] == "key_vault"
     assert entry["id"] == VAULT_WITHOUT_PROPERTIES.id

@@ -3,7 +3,8 @@
 import pytest
 
 from auditor.findings import Status
-from tests.builders import ABSENT, compute_subject, make_compute
+from tests.builders import ABSENT, Overrides, compute_subject, make_compute
+from tests.rules.conftest import CheckRule
 
 PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
 NO_SUBNET = {"subnet": ABSENT}
@@ -96,7 +97,9 @@ def instance(**inner: object) -> dict[str, object]:
         ),
     ],
 )
-def test_net_030(check, compute_type, properties, expected):
+def test_net_030(
+    check: CheckRule, compute_type: str, properties: Overrides, expected: Status
+) -> None:
     compute = make_compute("cc-train", compute_type=compute_type, properties=properties)
     outcome = check("AML-NET-030", compute_subject(compute))
     assert outcome is not None
@@ -105,24 +108,26 @@ def test_net_030(check, compute_type, properties, expected):
 
 
 @pytest.mark.rule("AML-NET-030")
-def test_net_030_not_specified_message_explains_vnet(check):
+def test_net_030_not_specified_message_explains_vnet(check: CheckRule) -> None:
     compute = make_compute(
         compute_type="AmlCompute",
         properties=instance(remoteLoginPortPublicAccess="NotSpecified", **NO_SUBNET),
     )
     outcome = check("AML-NET-030", compute_subject(compute))
+    assert outcome is not None
     assert "NotSpecified" in outcome.message
     assert "virtual network" in outcome.message
     assert outcome.evidence["properties.subnet.id"] is None
 
 
 @pytest.mark.rule("AML-NET-030")
-def test_net_030_absent_settings_read_as_azure_defaults_and_say_so(check):
+def test_net_030_absent_settings_read_as_azure_defaults_and_say_so(check: CheckRule) -> None:
     cluster = make_compute(
         compute_type="AmlCompute",
         properties=instance(remoteLoginPortPublicAccess=ABSENT, **NO_SUBNET),
     )
     outcome = check("AML-NET-030", compute_subject(cluster))
+    assert outcome is not None
     assert 'remoteLoginPortPublicAccess absent; Azure default "NotSpecified"' in outcome.message
     assert (
         outcome.evidence["properties.remoteLoginPortPublicAccess"]
@@ -130,6 +135,7 @@ def test_net_030_absent_settings_read_as_azure_defaults_and_say_so(check):
     )
     ci = make_compute(properties=instance(sshSettings=ABSENT))
     outcome = check("AML-NET-030", compute_subject(ci))
+    assert outcome is not None
     assert outcome.evidence["properties.sshSettings.sshPublicAccess"] == (
         'absent; Azure default "Disabled"'
     )
@@ -138,7 +144,7 @@ def test_net_030_absent_settings_read_as_azure_defaults_and_say_so(check):
 
 
 @pytest.mark.rule("AML-NET-030")
-def test_net_030_compute_without_type_is_unknown_not_skipped(check):
+def test_net_030_compute_without_type_is_unknown_not_skipped(check: CheckRule) -> None:
     outcome = check(
         "AML-NET-030", compute_subject(make_compute(properties={"computeType": ABSENT}))
     )
@@ -150,7 +156,7 @@ def test_net_030_compute_without_type_is_unknown_not_skipped(check):
 
 @pytest.mark.rule("AML-NET-030")
 @pytest.mark.parametrize("compute_type", ["Kubernetes", "VirtualMachine", "Databricks"])
-def test_net_030_ignores_other_compute_types(check, compute_type):
+def test_net_030_ignores_other_compute_types(check: CheckRule, compute_type: str) -> None:
     compute = make_compute(
         compute_type=compute_type, properties=instance(remoteLoginPortPublicAccess="Enabled")
     )
@@ -224,7 +230,9 @@ def test_net_030_ignores_other_compute_types(check, compute_type):
         ),
     ],
 )
-def test_net_030_wrong_types(check, compute_type, properties, expected):
+def test_net_030_wrong_types(
+    check: CheckRule, compute_type: str, properties: Overrides, expected: Status
+) -> None:
     compute = make_compute("cc-train", compute_type=compute_type, properties=properties)
     outcome = check("AML-NET-030", compute_subject(compute))
     assert outcome is not None
@@ -233,11 +241,12 @@ def test_net_030_wrong_types(check, compute_type, properties, expected):
 
 
 @pytest.mark.rule("AML-NET-030")
-def test_net_030_malformed_subnet_is_not_read_as_no_subnet(check):
+def test_net_030_malformed_subnet_is_not_read_as_no_subnet(check: CheckRule) -> None:
     compute = make_compute(
         compute_type="AmlCompute",
         properties=instance(remoteLoginPortPublicAccess="NotSpecified", subnet="snet-ml"),
     )
     outcome = check("AML-NET-030", compute_subject(compute))
+    assert outcome is not None
     assert "no subnet" not in outcome.message
     assert 'properties.subnet: "snet-ml" (a string, expected an object)' in outcome.message

@@ -6,7 +6,8 @@ import pytest
 
 from auditor.engine.api import Bundle
 from auditor.findings import Status
-from tests.builders import ABSENT, bundle, make_inventory, make_workspace
+from tests.builders import ABSENT, Overrides, bundle, make_inventory, make_workspace
+from tests.rules.conftest import CheckRule
 
 PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
 
@@ -40,7 +41,7 @@ def endpoint(status: object) -> dict[str, object]:
         pytest.param({"publicNetworkAccess": None}, UNKNOWN, id="unknown-pna-null"),
     ],
 )
-def test_net_001(check, properties, expected):
+def test_net_001(check: CheckRule, properties: Overrides, expected: Status) -> None:
     outcome = check("AML-NET-001", ws_bundle(properties))
     assert outcome is not None
     assert outcome.status is expected
@@ -48,9 +49,10 @@ def test_net_001(check, properties, expected):
 
 
 @pytest.mark.rule("AML-NET-001")
-def test_net_001_fail_names_values(check):
+def test_net_001_fail_names_values(check: CheckRule) -> None:
     props = {"publicNetworkAccess": "Enabled", "allowPublicAccessWhenBehindVnet": True}
     outcome = check("AML-NET-001", ws_bundle(props))
+    assert outcome is not None
     assert outcome.status is FAIL
     assert "publicNetworkAccess is Enabled" in outcome.message
     assert "allowPublicAccessWhenBehindVnet is true" in outcome.message
@@ -58,8 +60,9 @@ def test_net_001_fail_names_values(check):
 
 
 @pytest.mark.rule("AML-NET-001")
-def test_net_001_unknown_names_missing_property(check):
+def test_net_001_unknown_names_missing_property(check: CheckRule) -> None:
     outcome = check("AML-NET-001", ws_bundle({"publicNetworkAccess": ABSENT}))
+    assert outcome is not None
     assert "publicNetworkAccess is absent" in outcome.message
 
 
@@ -89,15 +92,17 @@ def test_net_001_unknown_names_missing_property(check):
         pytest.param({"privateEndpointConnections": None}, UNKNOWN, id="unknown-null"),
     ],
 )
-def test_net_002(check, properties, expected):
+def test_net_002(check: CheckRule, properties: Overrides, expected: Status) -> None:
     outcome = check("AML-NET-002", ws_bundle(properties))
+    assert outcome is not None
     assert outcome.status is expected
 
 
 @pytest.mark.rule("AML-NET-002")
-def test_net_002_fail_lists_statuses(check):
+def test_net_002_fail_lists_statuses(check: CheckRule) -> None:
     props = {"privateEndpointConnections": [endpoint("Rejected"), endpoint("Pending")]}
     outcome = check("AML-NET-002", ws_bundle(props))
+    assert outcome is not None
     assert outcome.evidence["privateEndpointConnections.status"] == ("Rejected", "Pending")
     assert "Rejected, Pending" in outcome.message
 
@@ -124,14 +129,16 @@ def test_net_002_fail_lists_statuses(check):
         ),
     ],
 )
-def test_net_003(check, properties, expected):
+def test_net_003(check: CheckRule, properties: Overrides, expected: Status) -> None:
     outcome = check("AML-NET-003", ws_bundle(properties))
+    assert outcome is not None
     assert outcome.status is expected
 
 
 @pytest.mark.rule("AML-NET-003")
-def test_net_003_absent_counts_as_disabled(check):
+def test_net_003_absent_counts_as_disabled(check: CheckRule) -> None:
     outcome = check("AML-NET-003", ws_bundle({"managedNetwork": ABSENT}))
+    assert outcome is not None
     assert 'isolationMode is absent; Azure default "Disabled"' in outcome.message
     assert dict(outcome.evidence) == {
         "managedNetwork.isolationMode": 'absent; Azure default "Disabled"'
@@ -166,13 +173,16 @@ WRONG_LEGACY = '"true" (a string, expected a boolean)'
         ),
     ],
 )
-def test_net_001_wrong_types(check, properties, expected):
-    assert check("AML-NET-001", ws_bundle(properties)).status is expected
+def test_net_001_wrong_types(check: CheckRule, properties: Overrides, expected: Status) -> None:
+    outcome = check("AML-NET-001", ws_bundle(properties))
+    assert outcome is not None
+    assert outcome.status is expected
 
 
 @pytest.mark.rule("AML-NET-001")
-def test_net_001_wrong_legacy_flag_says_what_was_found(check):
+def test_net_001_wrong_legacy_flag_says_what_was_found(check: CheckRule) -> None:
     outcome = check("AML-NET-001", ws_bundle({"allowPublicAccessWhenBehindVnet": "true"}))
+    assert outcome is not None
     assert f"allowPublicAccessWhenBehindVnet: {WRONG_LEGACY}" in outcome.message
     assert outcome.evidence["allowPublicAccessWhenBehindVnet"] == WRONG_LEGACY
     assert outcome.evidence["publicNetworkAccess"] == "Disabled"
@@ -199,15 +209,17 @@ def test_net_001_wrong_legacy_flag_says_what_was_found(check):
         pytest.param([None], FAIL, id="fail-null-entry-has-no-status"),
     ],
 )
-def test_net_002_wrong_types(check, connections, expected):
+def test_net_002_wrong_types(check: CheckRule, connections: object, expected: Status) -> None:
     outcome = check("AML-NET-002", ws_bundle({"privateEndpointConnections": connections}))
+    assert outcome is not None
     assert outcome.status is expected
 
 
 @pytest.mark.rule("AML-NET-002")
-def test_net_002_wrong_status_names_the_entry(check):
+def test_net_002_wrong_status_names_the_entry(check: CheckRule) -> None:
     props = {"privateEndpointConnections": [endpoint("Approved"), endpoint(1)]}
     outcome = check("AML-NET-002", ws_bundle(props))
+    assert outcome is not None
     expected = "1 (a number, expected a string)"
     problem = "privateEndpointConnections[1].properties.privateLinkServiceConnectionState.status"
     assert f"{problem}: {expected}" in outcome.message
@@ -229,12 +241,15 @@ def test_net_002_wrong_status_names_the_entry(check):
         pytest.param({"managedNetwork": None}, FAIL, id="fail-managed-network-null-is-absent"),
     ],
 )
-def test_net_003_wrong_types(check, properties, expected):
-    assert check("AML-NET-003", ws_bundle(properties)).status is expected
+def test_net_003_wrong_types(check: CheckRule, properties: Overrides, expected: Status) -> None:
+    outcome = check("AML-NET-003", ws_bundle(properties))
+    assert outcome is not None
+    assert outcome.status is expected
 
 
 @pytest.mark.rule("AML-NET-003")
-def test_net_003_wrong_parent_names_it(check):
+def test_net_003_wrong_parent_names_it(check: CheckRule) -> None:
     outcome = check("AML-NET-003", ws_bundle({"managedNetwork": "x"}))
+    assert outcome is not None
     assert 'managedNetwork: "x" (a string, expected an object)' in outcome.message
     assert "Disabled" not in outcome.message
