@@ -143,7 +143,7 @@ class EndpointGuardPolicy(SansIOHTTPPolicy[Any, Any]):
         request.context.options["read_timeout"] = timeout
 
 
-class BoundedRetryPolicy(RetryPolicy):  # type: ignore[type-arg]
+class BoundedRetryPolicy(RetryPolicy[Any, Any]):
     """azure-core's retry policy with every wait capped and refused requests never retried.
 
     A server that asks for a longer wait than ``max_wait`` (or than the deadline leaves) gets no

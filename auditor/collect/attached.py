@@ -14,7 +14,7 @@ field, not a failed call, so it is no collection error either.
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -42,7 +42,7 @@ from auditor.inventory.model import (
     LookupState,
     Resource,
 )
-from auditor.json_types import thaw
+from auditor.json_types import JsonValue, thaw
 
 logger = logging.getLogger(__name__)
 
@@ -96,13 +96,13 @@ def _shown(text: str) -> str:
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
-def named_ref(role: AttachedRole, value: object) -> NamedRef | None:
+def named_ref(role: AttachedRole, value: JsonValue) -> NamedRef | None:
     """The reference a workspace property holds; None when it names none (absent, null, empty)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     prop = f"properties.{role.workspace_property}"
     if not isinstance(value, str):
-        rendering = _shown(json.dumps(thaw(value), sort_keys=True))  # type: ignore[arg-type]
+        rendering = _shown(json.dumps(thaw(value), sort_keys=True))
         return NamedRef(rendering, f"{prop} is not a string")
     text = value.strip()
     try:
@@ -171,9 +171,12 @@ def _get_attached(
         return None, Lookup(LookupState.UNKNOWN, f"{type(exc).__name__}: internal error")
 
 
-def _record_rejected(ctx: CollectContext, workspaces: Sequence[Resource]) -> None:
-    for ws in workspaces:
-        for ref in attached_refs_named(ws).values():
+RefsByWorkspace = Sequence[tuple[Resource, Mapping[AttachedRole, NamedRef | None]]]
+
+
+def _record_rejected(ctx: CollectContext, refs: RefsByWorkspace) -> None:
+    for ws, named in refs:
+        for ref in named.values():
             # An omitted reference is an absent field, not a failed call.
             if ref is not None and ref.problem is not None and not ref.omitted:
                 ctx.log.add(
@@ -185,19 +188,22 @@ def _record_rejected(ctx: CollectContext, workspaces: Sequence[Resource]) -> Non
 
 def collect_attached(
     ctx: CollectContext,
-    workspaces: Sequence[Resource],
+    refs: RefsByWorkspace,
     query: Callable[[], tuple[list[Resource] | None, CollectionError | None]],
 ) -> tuple[list[Resource], dict[str, Lookup]]:
     """Read every attached resource the workspaces name.
 
+    Args:
+        refs: Each workspace with its :func:`attached_refs_named`, parsed once by the caller.
+
     Returns:
         The resources read, and the lookup state of every valid named id by lowercased id.
     """
-    _record_rejected(ctx, workspaces)
+    _record_rejected(ctx, refs)
     named = {
         resource_key(ref.id): ref.id
-        for ws in workspaces
-        for ref in attached_refs_named(ws).values()
+        for _, by_role in refs
+        for ref in by_role.values()
         if ref is not None and ref.problem is None
     }
     if not named:

@@ -97,21 +97,24 @@ def is_not_found(exc: BaseException) -> bool:
     return code in (None, "ResourceNotFound", "ResourceGroupNotFound", "NotFound")
 
 
-def record_failure(log: _ErrorSink, exc: Exception, *, scope: str, source: str) -> None:
-    """Record an unexpected exception (a bug met on odd data) as that scope's collection error.
+def internal_error(exc: Exception, *, scope: str, source: str) -> CollectionError:
+    """The collection error of an unexpected exception (a bug met on odd data), traceback logged.
 
     One strange document must cost what it was for, not the run; the traceback goes to the log
     so the bug can still be found.
     """
     logger.error("internal error while collecting %s (%s)", scope, source, exc_info=exc)
-    log.add(
-        CollectionError(
-            scope=scope,
-            source=source,
-            code="InternalError",
-            message=f"{type(exc).__name__}: {_first_line(str(exc))}",
-        )
+    return CollectionError(
+        scope=scope,
+        source=source,
+        code="InternalError",
+        message=f"{type(exc).__name__}: {_first_line(str(exc))}",
     )
+
+
+def record_failure(log: _ErrorSink, exc: Exception, *, scope: str, source: str) -> None:
+    """Record :func:`internal_error` of ``exc`` as that scope's collection error."""
+    log.add(internal_error(exc, scope=scope, source=source))
 
 
 def deadline_error(source: str, count: int, what: str) -> CollectionError:

@@ -1,10 +1,11 @@
 """Collect everything, then freeze it into an :class:`~auditor.inventory.model.Inventory`."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
 
 from auditor.collect.areas import collect_datasets
-from auditor.collect.attached import Lookup, attached_refs_named, collect_attached
+from auditor.collect.attached import Lookup, NamedRef, attached_refs_named, collect_attached
 from auditor.collect.computes import collect_computes
 from auditor.collect.context import CollectContext
 from auditor.collect.subscriptions import list_subscriptions
@@ -23,10 +24,13 @@ from auditor.inventory.model import (
 
 
 def _workspace(
-    resource: Resource, lookups: dict[str, Lookup], computes: tuple[Resource, ...] | str
+    resource: Resource,
+    refs: Mapping[AttachedRole, NamedRef | None],
+    lookups: dict[str, Lookup],
+    computes: tuple[Resource, ...] | str,
 ) -> Workspace:
     attached: dict[AttachedRole, AttachedRef | None] = {}
-    for role, ref in attached_refs_named(resource).items():
+    for role, ref in refs.items():
         if ref is None:
             attached[role] = None
             continue
@@ -58,9 +62,11 @@ def collect_inventory(
         all_visible=all_visible,
     )
     workspace_resources = list_workspace_resources(ctx, scope)
-    attached, lookups = collect_attached(ctx, workspace_resources, attached_query(ctx, scope))
+    # Parsed once: the attached lookups and the inventory's references both need them.
+    refs = [(ws, attached_refs_named(ws)) for ws in workspace_resources]
+    attached, lookups = collect_attached(ctx, refs, attached_query(ctx, scope))
     computes = collect_computes(ctx, workspace_resources)
-    workspaces = tuple(_workspace(ws, lookups, computes[ws.key]) for ws in workspace_resources)
+    workspaces = tuple(_workspace(ws, named, lookups, computes[ws.key]) for ws, named in refs)
     datasets = collect_datasets(ctx, workspaces)
     return Inventory(
         collected_at=now,

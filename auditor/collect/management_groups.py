@@ -5,18 +5,20 @@ management-group scope the groups are first resolved to their subscriptions, at 
 ``GET /providers/Microsoft.Management/managementGroups/{groupId}/descendants``.
 """
 
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.collect import arm
 from auditor.collect.context import CollectContext
-from auditor.collect.errors import COLLECTOR_ERRORS, MalformedPayloadError, to_collection_error
+from auditor.collect.errors import (
+    COLLECTOR_ERRORS,
+    MalformedPayloadError,
+    internal_error,
+    to_collection_error,
+)
 from auditor.ids import InvalidResourceIdError, management_group_id
 from auditor.inventory.model import CollectionError, CollectionSource
-
-logger = logging.getLogger(__name__)
 
 SOURCE = CollectionSource.MANAGEMENT_GROUPS
 API_VERSION = "2020-05-01"
@@ -105,13 +107,7 @@ def resolve_subscriptions(ctx: CollectContext, groups: Sequence[str]) -> GroupSu
             failures.append(GroupFailure(group, error))
             continue
         except Exception as exc:  # a bug met on an odd answer costs this group, not the run
-            logger.error("internal error resolving management group %s", group, exc_info=exc)
-            error = CollectionError(
-                scope=management_group_id(group),
-                source=SOURCE,
-                code="InternalError",
-                message=type(exc).__name__,
-            )
+            error = internal_error(exc, scope=management_group_id(group), source=SOURCE)
             failures.append(GroupFailure(group, error))
             continue
         for subscription_id in found:

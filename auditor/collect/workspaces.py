@@ -19,6 +19,7 @@ from auditor.collect.errors import (
     COLLECTOR_ERRORS,
     MALFORMED,
     MalformedPayloadError,
+    internal_error,
     record_failure,
     to_collection_error,
 )
@@ -74,10 +75,7 @@ def _run_query(
     except COLLECTOR_ERRORS as exc:
         notice = to_collection_error(exc, scope="/", source=RESOURCE_GRAPH)
     except Exception as exc:  # a bug on an odd page: fall back as for any failed query
-        logger.error("internal error in a Resource Graph query", exc_info=exc)
-        notice = CollectionError(
-            scope="/", source=RESOURCE_GRAPH, code="InternalError", message=type(exc).__name__
-        )
+        notice = internal_error(exc, scope="/", source=RESOURCE_GRAPH)
     else:
         return _resources_from_rows(ctx, rows, RESOURCE_GRAPH, accept), None
     ctx.log.notice(notice)
