@@ -68,7 +68,8 @@ def _missing_sources(rule: AnyRule, inventory: Inventory, target: Target[Any]) -
     scopes = {target.subject_id.lower(), *(w.lower() for w in target.workspace_ids)}
     reasons = []
     for error in inventory.errors:
-        scope = error.scope.lower()
+        # "/" is the whole collection (a collector that failed outright): it concerns every target.
+        scope = error.scope.lower().rstrip("/")
         if error.source in rule.needs and any(
             s == scope or s.startswith(scope + "/") for s in scopes
         ):
@@ -124,13 +125,17 @@ def evaluate(
 ) -> tuple[Finding, ...]:
     """Every enabled rule on every subject: one finding per (rule, subject)."""
     findings: list[Finding] = []
+    # Targets are immutable: rules judging the same subject class share one listing of them.
+    listed: dict[type[Any], list[Target[Any]]] = {}
     for rule in rules:
         if rule.id in settings.disabled:
             continue
         params = settings.params.get(rule.id) or rule.params()
         ctx: RuleContext[Any] = RuleContext(params=params, inventory=inventory, now=now)
         try:
-            targets = list_targets(rule, inventory)
+            targets = listed.get(rule.subject)
+            if targets is None:
+                targets = listed[rule.subject] = list_targets(rule, inventory)
         except Exception as exc:
             logger.exception("the subjects of rule %s could not be listed", rule.id)
             outcome = _error(

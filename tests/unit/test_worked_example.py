@@ -94,3 +94,17 @@ def test_settings_that_could_not_be_listed_are_unknown(example: dict[str, Module
     )  # fmt: skip
     (finding,) = evaluate(_inventory(None, (error,)), (rule,), RuleSettings(), NOW)
     assert finding.status is Status.UNKNOWN and "AuthorizationFailed" in finding.message
+
+
+def test_a_collector_that_failed_outright_leaves_every_workspace_unknown(
+    example: dict[str, ModuleType],
+) -> None:
+    # collect_datasets records a raising collector at scope "/" and stores no dataset: the rule
+    # must not read that as "no settings".
+    (rule,) = rules_in_module(example["rules"])
+    error = CollectionError(
+        scope="/", source=CollectionSource.DIAGNOSTIC_SETTINGS, code="InternalError",
+        message="KeyError: bug",
+    )  # fmt: skip
+    (finding,) = evaluate(_inventory(None, (error,)), (rule,), RuleSettings(), NOW)
+    assert finding.status is Status.UNKNOWN and "InternalError" in finding.message
